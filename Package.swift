@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// prune: certifiable machine unlearning of ReLU networks, and its audit.
+//
+// Layers follow the data: C wrappers -> model -> repair -> bundle -> audit -> CLI.
+// Every unsafe pointer lives in the three wrapper modules (PruneCrypto, PruneCompression, PruneLP).
+import PackageDescription
+
+let package = Package(
+    name: "prune",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "prune", targets: ["prune"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, each exposed once through a system-library target.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CClp", path: "Sources/CClp", pkgConfig: "clp",
+                       providers: [.apt(["coinor-libclp-dev"])]),
+
+        // Shared vocabulary: typed errors with stable codes, exit statuses, safe file output.
+        .target(name: "PruneCore"),
+
+        // The only Swift modules that touch C pointers.
+        .target(name: "PruneCrypto", dependencies: ["COpenSSL", "PruneCore"]),
+        .target(name: "PruneCompression", dependencies: ["CZlib", "PruneCore"]),
+        .target(name: "PruneLP", dependencies: ["CClp", "PruneCore"]),
+
+        .executableTarget(name: "prune", dependencies: [
+            "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PruneCryptoTests", dependencies: ["PruneCrypto", "PruneCore"],
+                    resources: [.copy("Vectors")]),
+        .testTarget(name: "PruneCompressionTests", dependencies: ["PruneCompression", "PruneCore"]),
+        .testTarget(name: "PruneLPTests", dependencies: ["PruneLP", "PruneCore"]),
+        .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore"]),
+    ]
+)
