@@ -35,7 +35,7 @@ public enum FileOutput {
             throw .exists(path: path)
         }
         if rename(temp.path, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = POSIXErrorCode(rawValue: errno).map { "\(POSIXError($0).localizedDescription)" } ?? "errno \(errno)"
             try? fm.removeItem(at: temp)
             throw .writeFailed(path: path, reason: reason)
         }

@@ -1,4 +1,3 @@
-import PruneCrypto
-import PruneCompression
-import PruneLP
-print(OpenSSLLibrary.version, ZlibLibrary.version, ClpLibrary.version)
+// Entry point: parse, run, and turn every failure into one line on stderr and a documented
+// exit status (README "Exit codes"). User errors never print a stack trace.
+PruneCommand.runAsProcess()

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import PruneCore
+
+struct PruneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Certifiable machine unlearning of ReLU networks, and its audit.",
+        discussion: """
+            Exit codes: 0 success, 1 a verification ran and failed, 64 usage error, \
+            65 malformed input data, 66 missing or unreadable input, 70 internal error, \
+            73 output cannot be created (e.g. it exists), 74 I/O error while writing.
+            """,
+        version: PruneVersion.string,
+        subcommands: [KeygenCommand.self, HashCommand.self, VersionCommand.self, BenchCommand.self]
+    )
+
+    /// Parses the arguments and runs the chosen command, mapping errors to exit statuses:
+    /// prune's typed errors carry their own status, argument-parser's errors keep theirs
+    /// (64 for usage), and anything else is a bug in prune (70).
+    static func runAsProcess() -> Never {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+            Foundation.exit(ExitStatus.success.rawValue)
+        } catch let error as any PruneError {
+            Console.error("prune: error: \(error.message) [\(error.code)]")
+            Foundation.exit(error.exitStatus.rawValue)
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch let error as ValidationError {
+            exit(withError: error)
+        } catch {
+            Console.error("prune: internal error: \(error)")
+            Foundation.exit(ExitStatus.internalError.rawValue)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+
+/// Runs the built `prune` executable (or another tool) and captures its exit status and output.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+enum CommandRunner {
+    /// The `prune` binary SwiftPM built beside this test bundle.
+    static var pruneURL: URL {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("prune"),
+            Bundle(for: Marker.self).bundleURL.deletingLastPathComponent().appendingPathComponent("prune"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    final class Marker {}
+
+    static func prune(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+        try run(pruneURL, arguments, in: directory)
+    }
+
+    static func tool(_ path: String, _ arguments: [String], in directory: URL? = nil,
+                     stdin: Data? = nil) throws -> CommandResult {
+        try run(URL(fileURLWithPath: path), arguments, in: directory, stdin: stdin)
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                    stdin: Data? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+        var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("prune-cli-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

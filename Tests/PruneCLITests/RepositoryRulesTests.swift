@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+/// House rules that keep the architecture honest, checked on every test run.
+final class RepositoryRulesTests: XCTestCase {
+    /// The modules allowed to touch C libraries and raw memory.
+    static let wrapperModules = ["PruneCrypto", "PruneCompression", "PruneLP"]
+
+    static var sourcesURL: URL {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+    }
+
+    private func swiftFiles(outside allowed: [String]) throws -> [URL] {
+        let enumerator = FileManager.default.enumerator(at: Self.sourcesURL, includingPropertiesForKeys: nil)!
+        var files: [URL] = []
+        for case let url as URL in enumerator where url.pathExtension == "swift" {
+            let module = url.path.dropFirst(Self.sourcesURL.path.count + 1).split(separator: "/").first.map(String.init)
+            if let module, !allowed.contains(module) { files.append(url) }
+        }
+        return files
+    }
+
+    func testNoUnsafePointersOutsideTheWrapperModules() throws {
+        let files = try swiftFiles(outside: Self.wrapperModules)
+        XCTAssertFalse(files.isEmpty, "the scan must see the CLI sources")
+        let pattern = try NSRegularExpression(pattern: #"Unsafe(Mutable)?(Raw)?(Buffer)?Pointer|OpaquePointer|withUnsafe|unsafeBitCast|Unmanaged"#)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let match = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+            XCTAssertNil(match, "\(file.path) uses raw memory; keep it inside \(Self.wrapperModules)")
+        }
+    }
+
+    func testOnlyWrappersImportTheCLibraries() throws {
+        let pattern = try NSRegularExpression(pattern: #"^\s*(@_\w+\s+)?import\s+(COpenSSL|CZlib|CClp|Glibc|Foundation\.NSData)\b"#,
+                                              options: .anchorsMatchLines)
+        for file in try swiftFiles(outside: Self.wrapperModules) {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let match = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+            XCTAssertNil(match, "\(file.path) imports a C library directly")
+        }
+    }
+}
