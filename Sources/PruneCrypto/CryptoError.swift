@@ -10,8 +10,6 @@ public enum CryptoError: PruneError, Equatable {
     case keyUnreadable(reason: String)
     /// The key is readable but is neither ECDSA P-256 nor Ed25519.
     case keyUnsupportedAlgorithm(found: String)
-    /// A signature does not verify under the given key.
-    case signatureInvalid
     /// A hex string has an odd length or a character outside 0-9a-fA-F.
     case hexMalformed(reason: String)
     /// A DSSE envelope is not valid JSON of the expected shape.
@@ -36,7 +34,6 @@ public enum CryptoError: PruneError, Equatable {
         case .keyEncrypted: "crypto.key.encrypted"
         case .keyUnreadable: "crypto.key.unreadable"
         case .keyUnsupportedAlgorithm: "crypto.key.unsupported-algorithm"
-        case .signatureInvalid: "crypto.signature.invalid"
         case .hexMalformed: "crypto.hex.malformed"
         case .dsseMalformed: "crypto.dsse.malformed"
         case .dsseNoValidSignature: "crypto.dsse.no-valid-signature"
@@ -51,7 +48,7 @@ public enum CryptoError: PruneError, Equatable {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .signatureInvalid, .dsseNoValidSignature, .dsseThresholdNotMet: .verificationFailed
+        case .dsseNoValidSignature, .dsseThresholdNotMet: .verificationFailed
         case .openssl: .internalError
         default: .dataError
         }
@@ -65,7 +62,6 @@ public enum CryptoError: PruneError, Equatable {
         case .keyUnreadable(let reason): "not a readable PEM key: \(reason)"
         case .keyUnsupportedAlgorithm(let found):
             "unsupported key algorithm \(found); prune accepts ECDSA P-256 and Ed25519 keys"
-        case .signatureInvalid: "the signature does not verify"
         case .hexMalformed(let reason): "malformed hex: \(reason)"
         case .dsseMalformed(let reason): "malformed DSSE envelope: \(reason)"
         case .dsseNoValidSignature: "no signature in the DSSE envelope verifies under a trusted key"

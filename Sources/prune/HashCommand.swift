@@ -28,19 +28,21 @@ struct HashCommand: ParsableCommand {
         struct Model: Encodable {
             struct Resource: Encodable { let name: String; let algorithm: String; let digest: String }
             let path: String
-            let rootDigest: [String: String]
+            let rootDigest: DigestSet
             let resources: [Resource]
         }
+        /// An in-toto DigestSet with the one algorithm prune computes here.
+        struct DigestSet: Encodable { let sha256: String }
         let models: [Model]
     }
 
     func run() throws {
         var models: [Output.Model] = []
         for path in paths {
-            let manifest = try ModelManifest(path: path, ignoring: ignorePaths)
+            let manifest = try ModelDigest.manifest(of: path, ignoring: ignorePaths)
             models.append(Output.Model(
                 path: path,
-                rootDigest: ["sha256": manifest.rootDigest.hexString],
+                rootDigest: Output.DigestSet(sha256: manifest.rootDigest.hexString),
                 resources: manifest.resources.map {
                     .init(name: $0.name, algorithm: "sha256", digest: $0.sha256.hexString)
                 }))
@@ -54,7 +56,7 @@ struct HashCommand: ParsableCommand {
             for resource in model.resources {
                 Console.out("  sha256 \(resource.digest)  \(resource.name)")
             }
-            Console.out("  root   \(model.rootDigest["sha256"]!)")
+            Console.out("  root   \(model.rootDigest.sha256)")
         }
     }
 }

@@ -24,7 +24,7 @@ struct KeygenCommand: ParsableCommand {
             throw IOError.exists(path: path)
         }
         let key = try PrivateKey.generate(algorithm)
-        try FileOutput.write(key.pemData, to: privatePath, overwrite: false, permissions: 0o600)
+        try FileOutput.write(try key.pemData, to: privatePath, overwrite: false, permissions: 0o600)
         do {
             try FileOutput.write(key.publicKey.pemData, to: publicPath, overwrite: false)
         } catch {

@@ -43,3 +43,24 @@ final class RepositoryRulesTests: XCTestCase {
         }
     }
 }
+
+/// Stable error codes are a public contract: each one the sources can raise is documented.
+final class ErrorCodeRegistryTests: XCTestCase {
+    func testEveryErrorCodeIsDocumented() throws {
+        let root = RepositoryRulesTests.sourcesURL.deletingLastPathComponent()
+        let registry = try String(contentsOf: root.appendingPathComponent("Specs/error-codes.md"), encoding: .utf8)
+        let literal = try NSRegularExpression(pattern: #""((io|zlib|lp|crypto|bench|model|repair|bundle|audit|report|data)\.[a-z0-9.-]+)""#)
+        let enumerator = FileManager.default.enumerator(at: RepositoryRulesTests.sourcesURL, includingPropertiesForKeys: nil)!
+        var codes: Set<String> = []
+        for case let url as URL in enumerator where url.pathExtension == "swift" {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for match in literal.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                codes.insert(String(text[Range(match.range(at: 1), in: text)!]))
+            }
+        }
+        XCTAssertGreaterThan(codes.count, 20, "the scan must find the codes")
+        for code in codes.sorted() {
+            XCTAssertTrue(registry.contains("`\(code)`"), "\(code) is raised but not listed in Specs/error-codes.md")
+        }
+    }
+}
