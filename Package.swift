@@ -36,10 +36,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "PruneCryptoTests", dependencies: ["PruneCrypto", "PruneCore"],
+        // Helpers shared by the test targets: seeded randomness, external tools, assertions.
+        .target(name: "PruneTestSupport", dependencies: ["PruneCore"], path: "Tests/PruneTestSupport"),
+        .testTarget(name: "PruneCryptoTests", dependencies: ["PruneCrypto", "PruneCore", "PruneTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "PruneCompressionTests", dependencies: ["PruneCompression", "PruneCore"]),
-        .testTarget(name: "PruneLPTests", dependencies: ["PruneLP", "PruneCore"]),
-        .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore"]),
+        .testTarget(name: "PruneCompressionTests", dependencies: ["PruneCompression", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneLPTests", dependencies: ["PruneLP", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )

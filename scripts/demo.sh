@@ -3,7 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-swift build -c release --product prune 2>&1 | tail -n 1
+log=$(mktemp)
+if ! swift build -c release --product prune >"$log" 2>&1; then
+  cat "$log" >&2; rm -f "$log"; exit 1
+fi
+tail -n 1 "$log"; rm -f "$log"
 prune=".build/release/prune"
 
 "$prune" version

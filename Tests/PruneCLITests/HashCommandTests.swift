@@ -1,11 +1,11 @@
 import Foundation
+import PruneTestSupport
 import XCTest
 
 final class HashCommandTests: XCTestCase {
     var dir: URL!
 
-    override func setUpWithError() throws { dir = try CommandRunner.temporaryDirectory() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+    override func setUpWithError() throws { dir = try makeTemporaryDirectory(self, prefix: "prune-cli") }
 
     private func write(_ relative: String, _ text: String) throws {
         let url = dir.appendingPathComponent(relative)
@@ -15,7 +15,7 @@ final class HashCommandTests: XCTestCase {
 
     /// SHA-256 computed by the openssl tool, so the test does not trust prune's own hashing.
     private func opensslSHA256(_ data: Data) throws -> Data {
-        let result = try CommandRunner.tool("/usr/bin/openssl", ["dgst", "-sha256", "-r"], stdin: data)
+        let result = try runTool("/usr/bin/openssl", ["dgst", "-sha256", "-r"], stdin: data)
         XCTAssertEqual(result.status, 0)
         let hex = String(result.stdout.prefix(64))
         return Data(stride(from: 0, to: 64, by: 2).map { i -> UInt8 in

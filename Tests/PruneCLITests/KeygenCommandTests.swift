@@ -1,11 +1,11 @@
 import Foundation
+import PruneTestSupport
 import XCTest
 
 final class KeygenCommandTests: XCTestCase {
     var dir: URL!
 
-    override func setUpWithError() throws { dir = try CommandRunner.temporaryDirectory() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+    override func setUpWithError() throws { dir = try makeTemporaryDirectory(self, prefix: "prune-cli") }
 
     func testDefaultKeyIsP256PKCS8ReadableByOpenSSL() throws {
         let prefix = dir.appendingPathComponent("owner").path
@@ -20,12 +20,12 @@ final class KeygenCommandTests: XCTestCase {
         let mode = try FileManager.default.attributesOfItem(atPath: prefix + ".key.pem")[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600, "the private key must be readable by its owner only")
 
-        let text = try CommandRunner.tool("/usr/bin/openssl", ["pkey", "-in", prefix + ".key.pem", "-noout", "-text"])
+        let text = try runTool("/usr/bin/openssl", ["pkey", "-in", prefix + ".key.pem", "-noout", "-text"])
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("prime256v1") || text.stdout.contains("P-256"), text.stdout)
 
         // The public key openssl derives from prune's private key is the one prune wrote.
-        let derived = try CommandRunner.tool("/usr/bin/openssl", ["pkey", "-in", prefix + ".key.pem", "-pubout"])
+        let derived = try runTool("/usr/bin/openssl", ["pkey", "-in", prefix + ".key.pem", "-pubout"])
         XCTAssertEqual(derived.stdout, publicPEM)
     }
 
@@ -33,7 +33,7 @@ final class KeygenCommandTests: XCTestCase {
         let prefix = dir.appendingPathComponent("auditor").path
         let result = try CommandRunner.prune(["keygen", "--out", prefix, "--algorithm", "ed25519"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let text = try CommandRunner.tool("/usr/bin/openssl", ["pkey", "-in", prefix + ".key.pem", "-noout", "-text"])
+        let text = try runTool("/usr/bin/openssl", ["pkey", "-in", prefix + ".key.pem", "-noout", "-text"])
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("ED25519"), text.stdout)
     }

@@ -1,3 +1,4 @@
+import PruneTestSupport
 import Foundation
 import PruneCompression
 import XCTest
@@ -44,17 +45,10 @@ final class GzipInteropTests: XCTestCase {
         return url
     }
 
-    /// Runs a tool and returns its stdout; input comes from a file so no pipe can deadlock.
+    /// Runs a tool and returns its stdout; it must exit 0.
     private func run(_ tool: String, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(tool) \(arguments)")
-        return data
+        let result = try runTool(tool, arguments)
+        XCTAssertEqual(result.status, 0, "\(tool) \(arguments): \(result.stderr)")
+        return result.stdoutData
     }
 }

@@ -1,3 +1,4 @@
+import PruneTestSupport
 import Foundation
 import PruneCompression
 

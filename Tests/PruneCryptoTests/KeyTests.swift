@@ -1,3 +1,4 @@
+import PruneTestSupport
 import Foundation
 import XCTest
 import PruneCore
@@ -51,7 +52,7 @@ final class KeyTests: XCTestCase {
             let key = try PrivateKey(pemFile: path)
             XCTAssertEqual(key.algorithm, algorithm)
             // The derived public key is byte-identical to what openssl derives.
-            let derived = try opensslOK(["pkey", "-in", path, "-pubout"]).stdout
+            let derived = try opensslOK(["pkey", "-in", path, "-pubout"]).stdoutData
             XCTAssertEqual(key.publicKey.pemData, derived)
         }
     }
@@ -87,7 +88,7 @@ final class KeyTests: XCTestCase {
         try opensslOK(["genpkey", "-algorithm", "ED448", "-out", ed448])
         for path in [rsa, p384, ed448] {
             XCTAssertThrowsCode("crypto.key.unsupported-algorithm", try PrivateKey(pemFile: path))
-            let pub = try opensslOK(["pkey", "-in", path, "-pubout"]).stdout
+            let pub = try opensslOK(["pkey", "-in", path, "-pubout"]).stdoutData
             XCTAssertThrowsCode("crypto.key.unsupported-algorithm", try PublicKey(pemData: pub))
         }
         XCTAssertThrowsError(try PrivateKey(pemFile: p384)) { error in

@@ -1,3 +1,4 @@
+import PruneTestSupport
 import Foundation
 import XCTest
 @testable import PruneCrypto
@@ -61,7 +62,7 @@ final class ModelDigestTests: XCTestCase {
 
         for resource in manifest.resources {
             let path = root.appendingPathComponent(resource.name).path
-            let output = try opensslOK(["dgst", "-sha256", "-r", path]).stdout
+            let output = try opensslOK(["dgst", "-sha256", "-r", path]).stdoutData
             XCTAssertEqual(resource.sha256.hexString, String(decoding: output.prefix(64), as: UTF8.self), resource.name)
         }
         var concatenated = Data()

@@ -1,3 +1,4 @@
+import PruneTestSupport
 import Foundation
 import XCTest
 @testable import PruneCrypto
@@ -12,7 +13,7 @@ final class OpenSSLInteropTests: XCTestCase {
         let paths = try write(key: key, signature: try key.sign(message), in: dir)
         try opensslOK(["pkey", "-in", paths.key, "-noout"])
         let ok = try opensslOK(["dgst", "-sha256", "-verify", paths.pub, "-signature", paths.sig, paths.msg])
-        XCTAssertEqual(String(decoding: ok.stdout, as: UTF8.self), "Verified OK\n")
+        XCTAssertEqual(String(decoding: ok.stdoutData, as: UTF8.self), "Verified OK\n")
         // The pkeyutl route over a precomputed digest, as in formats.md §5.7.
         try Hash.sha256(message).write(to: URL(fileURLWithPath: paths.digest))
         try opensslOK(["pkeyutl", "-verify", "-pubin", "-inkey", paths.pub, "-in", paths.digest, "-sigfile", paths.sig])
@@ -59,7 +60,7 @@ final class OpenSSLInteropTests: XCTestCase {
         let key = try PrivateKey.generate()
         let pub = dir.appendingPathComponent("key.pub").path
         try key.publicKey.pemData.write(to: URL(fileURLWithPath: pub))
-        let digest = try opensslOK(["dgst", "-sha256", "-r", pub]).stdout
+        let digest = try opensslOK(["dgst", "-sha256", "-r", pub]).stdoutData
         XCTAssertEqual(String(decoding: digest.prefix(64), as: UTF8.self), key.publicKey.fingerprint)
     }
 

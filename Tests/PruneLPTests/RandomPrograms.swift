@@ -1,3 +1,4 @@
+import PruneTestSupport
 import PruneLP
 
 /// A random program "maximise wᵀx subject to Ax ≤ b, 0 ≤ x ≤ 10", feasible by construction
