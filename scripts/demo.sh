@@ -14,3 +14,7 @@ prune=".build/release/prune"
 echo
 echo "== OpenSSF Model Signing digests of SampleBundles/ =="
 "$prune" hash SampleBundles
+echo
+echo "Coming next on this sample: a model trained by prune on these digits, a forget request,"
+echo "two chained signed patch bundles and the full audit (prune verify, per-point table, signed"
+echo "report, inclusion proof). See the README's Status table."
