@@ -77,20 +77,12 @@ public struct PrivateKey: Sendable {
 
     /// Builds an Ed25519 key from its 32-byte seed (the RFC 8032 "secret key").
     public init(ed25519RawPrivateKey raw: Data) throws {
-        guard raw.count == 32 else {
-            throw CryptoError.keyUnreadable(reason: "an Ed25519 private key is 32 bytes, got \(raw.count)")
-        }
-        let pkey = raw.withUnsafeBytes { bytes in
-            EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), 32)
-        }
-        guard let pkey else { throw OpenSSLErrorQueue.failure("EVP_PKEY_new_raw_private_key") }
-        try self.init(taking: pkey)
+        try self.init(taking: try KeyLoading.rawEd25519(raw, isPrivate: true))
     }
 
     /// Reads a PEM private key file; errors name the file.
     public init(pemFile path: String) throws {
-        let data = try FileOutput.readSmallFile(path, limit: 1 << 20)
-        do { try self.init(pemData: data) } catch let error as CryptoError { throw FileError(path: path, error) }
+        self = try KeyLoading.pemFile(path) { try Self(pemData: $0) }
     }
 
     /// Unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). Handle with care.

@@ -59,20 +59,12 @@ public struct PublicKey: Sendable, Hashable {
 
     /// Builds an Ed25519 key from its 32 raw bytes (RFC 8032 form).
     public init(ed25519RawPublicKey raw: Data) throws {
-        guard raw.count == 32 else {
-            throw CryptoError.keyUnreadable(reason: "an Ed25519 public key is 32 bytes, got \(raw.count)")
-        }
-        let pkey = raw.withUnsafeBytes { bytes in
-            EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), 32)
-        }
-        guard let pkey else { throw OpenSSLErrorQueue.failure("EVP_PKEY_new_raw_public_key") }
-        try self.init(taking: pkey)
+        try self.init(taking: try KeyLoading.rawEd25519(raw, isPrivate: false))
     }
 
     /// Reads a PEM public key file; errors name the file.
     public init(pemFile path: String) throws {
-        let data = try FileOutput.readSmallFile(path, limit: 1 << 20)
-        do { try self.init(pemData: data) } catch let error as CryptoError { throw FileError(path: path, error) }
+        self = try KeyLoading.pemFile(path) { try Self(pemData: $0) }
     }
 
     /// DER SubjectPublicKeyInfo.

@@ -31,11 +31,7 @@ struct PruneCommand: ParsableCommand {
         } catch let error as any PruneError {
             Console.error("prune: error: \(error.message) [\(error.code)]")
             Foundation.exit(error.exitStatus.rawValue)
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
-        } catch let error as ValidationError {
+        } catch where error is ExitCode || error is CleanExit || error is ValidationError {
             exit(withError: error)
         } catch {
             Console.error("prune: internal error: \(error)")
