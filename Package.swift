@@ -2,7 +2,7 @@
 // prune: certifiable machine unlearning of ReLU networks, and its audit.
 //
 // Layers follow the data: C wrappers -> model -> repair -> bundle -> audit -> CLI.
-// Every unsafe pointer lives in the three wrapper modules (PruneCrypto, PruneCompression, PruneLP).
+// Every unsafe pointer lives in the four wrapper modules (PruneCrypto, PruneCompression, PruneLP, PruneBLAS).
 import PackageDescription
 
 let package = Package(
@@ -22,6 +22,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CClp", path: "Sources/CClp", pkgConfig: "clp",
                        providers: [.apt(["coinor-libclp-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
 
         // Shared vocabulary: typed errors with stable codes, exit statuses, safe file output.
         .target(name: "PruneCore"),
@@ -30,9 +32,13 @@ let package = Package(
         .target(name: "PruneCrypto", dependencies: ["COpenSSL", "PruneCore"]),
         .target(name: "PruneCompression", dependencies: ["CZlib", "PruneCore"]),
         .target(name: "PruneLP", dependencies: ["CClp", "PruneCore"]),
+        .target(name: "PruneBLAS", dependencies: ["CBLAS"]),
+
+        // Networks in Float64, their loaders and exporters, datasets.
+        .target(name: "PruneModel", dependencies: ["PruneCore", "PruneBLAS"]),
 
         .executableTarget(name: "prune", dependencies: [
-            "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP",
+            "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP", "PruneModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -42,6 +48,7 @@ let package = Package(
                     resources: [.copy("Vectors")]),
         .testTarget(name: "PruneCompressionTests", dependencies: ["PruneCompression", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneLPTests", dependencies: ["PruneLP", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneModelTests", dependencies: ["PruneModel", "PruneBLAS", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )

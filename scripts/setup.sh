@@ -8,6 +8,7 @@ packages=(
   libssl-dev         # OpenSSL 3: every hash, key and signature
   zlib1g-dev         # zlib: compression of bundles and reports
   coinor-libclp-dev  # COIN-OR CLP: linear programs
+  libopenblas-dev    # OpenBLAS (CBLAS): dense matrix products
   openssl            # the command-line tool, for interop tests and the hash benchmark
   gzip
 )

@@ -1,0 +1,60 @@
+import CBLAS
+
+/// Whether a matrix operand is used as stored or transposed.
+public enum Transpose: Sendable {
+    case none
+    case transposed
+}
+
+/// Dense matrix products through OpenBLAS (CBLAS). Every matrix is row-major and described by
+/// its array, its logical size and its leading dimension. Sizes are checked before any pointer
+/// reaches C: a wrong size is a programming error in prune, so it traps instead of reading
+/// out of bounds.
+public enum BLAS {
+    /// C ← alpha · op(A) · op(B) + beta · C, with op(A) m×k, op(B) k×n and C m×n (Float64).
+    public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                            alpha: Double = 1, a: [Double], lda: Int, b: [Double], ldb: Int,
+                            beta: Double = 0, c: inout [Double], ldc: Int) {
+        checkGemm(transA, transB, m: m, n: n, k: k, aCount: a.count, lda: lda,
+                  bCount: b.count, ldb: ldb, cCount: c.count, ldc: ldc)
+        if m == 0 || n == 0 { return }
+        cblas_dgemm(CblasRowMajor, order(transA), order(transB), Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
+    }
+
+    /// C ← alpha · op(A) · op(B) + beta · C (Float32), for training.
+    public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, a: [Float], lda: Int, b: [Float], ldb: Int,
+                            beta: Float = 0, c: inout [Float], ldc: Int) {
+        checkGemm(transA, transB, m: m, n: n, k: k, aCount: a.count, lda: lda,
+                  bCount: b.count, ldb: ldb, cCount: c.count, ldc: ldc)
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(CblasRowMajor, order(transA), order(transB), Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
+    }
+
+    /// The number of threads OpenBLAS uses for one product.
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    private static func order(_ t: Transpose) -> CBLAS_TRANSPOSE {
+        t == .none ? CblasNoTrans : CblasTrans
+    }
+
+    /// Row-major storage of an r×c operand needs (r−1)·ld + c elements and ld ≥ c.
+    private static func checkGemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                                  aCount: Int, lda: Int, bCount: Int, ldb: Int, cCount: Int, ldc: Int) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "BLAS.gemm: negative size")
+        precondition(max(m, n, k, lda, ldb, ldc) < Int(Int32.max), "BLAS.gemm: size exceeds 32-bit BLAS indices")
+        let (aRows, aCols) = transA == .none ? (m, k) : (k, m)
+        let (bRows, bCols) = transB == .none ? (k, n) : (n, k)
+        func fits(_ rows: Int, _ cols: Int, _ count: Int, _ ld: Int, _ name: String) {
+            precondition(ld >= max(1, cols), "BLAS.gemm: leading dimension of \(name) too small")
+            if rows > 0 && cols > 0 {
+                precondition(count >= (rows - 1) * ld + cols, "BLAS.gemm: \(name) has too few elements")
+            }
+        }
+        fits(aRows, aCols, aCount, lda, "A")
+        fits(bRows, bCols, bCount, ldb, "B")
+        fits(m, n, cCount, ldc, "C")
+    }
+}

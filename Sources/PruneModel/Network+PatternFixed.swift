@@ -1,0 +1,67 @@
+import PruneBLAS
+
+/// The pattern-fixed head f_π: every ReLU replaced by multiplication with the diagonal 0/1
+/// matrix D_ℓ of a pattern, so f_π(x) = F₁x + F₂ is affine in the feature vector x. These
+/// functions never materialise F₁ or the region's constraint rows.
+extension Network {
+    /// Hidden pre-activations z_π(x) (stacked, length N) and logits f_π(x) of the
+    /// pattern-fixed head at feature vector `x`. On the region of π they equal z(x) and f(x).
+    public func patternFixedForward(pattern: ActivationPattern, features x: [Double]) -> (preactivations: [Double], logits: [Double]) {
+        precondition(pattern.layerWidths == hiddenWidths && x.count == featureCount, "pattern or point does not fit the network")
+        var a = x
+        var pre = [Double]()
+        pre.reserveCapacity(hiddenCount)
+        var offset = 0
+        for (index, layer) in layers.enumerated() {
+            var z = layer.bias
+            BLAS.gemm(.none, .transposed, m: 1, n: layer.outputs, k: layer.inputs,
+                      a: a, lda: layer.inputs, b: layer.weights, ldb: layer.inputs, beta: 1, c: &z, ldc: layer.outputs)
+            if index == layers.count - 1 { return (pre, z) }
+            pre += z
+            for j in 0..<layer.outputs where !pattern[offset + j] { z[j] = 0 }
+            offset += layer.outputs
+            a = z
+        }
+        fatalError("unreachable: a network has at least one layer")
+    }
+
+    /// Vector–Jacobian product through the pattern-fixed head, for `k` cotangents at once:
+    /// returns U = V·F₁ + Σ_ℓ H_ℓ·Ŵ_ℓ (k × featureCount, row-major), where V (k × C) are
+    /// cotangents on the logits and H (k × N, optional) on the hidden pre-activations. One
+    /// backward pass of matrix products; neither F₁ nor Ŵ_ℓ is formed.
+    ///
+    /// With H a row of signed dual multipliers this is Aᵀy for the region's rows
+    /// a_i = −s_i ŵ_i, which is what certificate checks need.
+    public func pullback(pattern: ActivationPattern, outputCotangents v: [Double], count k: Int,
+                         hiddenCotangents h: [Double]? = nil) -> [Double] {
+        precondition(pattern.layerWidths == hiddenWidths, "pattern does not fit the network")
+        precondition(v.count == k * outputCount, "output cotangents are not k × C")
+        precondition(h == nil || h!.count == k * hiddenCount, "hidden cotangents are not k × N")
+        var g = v
+        var offset = hiddenCount
+        for index in stride(from: layers.count - 1, through: 0, by: -1) {
+            let layer = layers[index]
+            // g is the cotangent of layer `index`'s pre-activation z: pull it through W.
+            var next = [Double](repeating: 0, count: k * layer.inputs)
+            BLAS.gemm(.none, .none, m: k, n: layer.inputs, k: layer.outputs,
+                      a: g, lda: layer.outputs, b: layer.weights, ldb: layer.inputs, c: &next, ldc: layer.inputs)
+            if index == 0 { return next }
+            // Through D_{index} (the ReLU below), then add that layer's own cotangent.
+            let width = layer.inputs
+            offset -= width
+            for r in 0..<k {
+                for j in 0..<width {
+                    if !pattern[offset + j] { next[r * width + j] = 0 }
+                    if let h { next[r * width + j] += h[r * hiddenCount + offset + j] }
+                }
+            }
+            g = next
+        }
+        fatalError("unreachable: a network has at least one layer")
+    }
+
+    /// The vector–Jacobian product for a single logit cotangent v: vᵀF₁.
+    public func pullback(pattern: ActivationPattern, outputCotangent v: [Double]) -> [Double] {
+        pullback(pattern: pattern, outputCotangents: v, count: 1)
+    }
+}
