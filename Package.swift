@@ -36,9 +36,11 @@ let package = Package(
 
         // Networks in Float64, their loaders and exporters, datasets.
         .target(name: "PruneModel", dependencies: ["PruneCore", "PruneBLAS"]),
+        // The trainer: makes sample models and the retrain-from-scratch baseline.
+        .target(name: "PruneTraining", dependencies: ["PruneCore", "PruneBLAS", "PruneModel"]),
 
         .executableTarget(name: "prune", dependencies: [
-            "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP", "PruneModel",
+            "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP", "PruneModel", "PruneTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "PruneCompressionTests", dependencies: ["PruneCompression", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneLPTests", dependencies: ["PruneLP", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneModelTests", dependencies: ["PruneModel", "PruneBLAS", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneTrainingTests", dependencies: ["PruneTraining", "PruneModel", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )

@@ -1,0 +1,110 @@
+import XCTest
+import PruneCore
+import PruneModel
+import PruneTestSupport
+
+/// The vector–Jacobian product through the pattern-fixed head must equal both the explicit
+/// Jacobian F₁ = W_L D_{L−1} … D₁ W₁ and finite differences of the real network inside the
+/// region, on random points of random networks.
+final class PullbackTests: XCTestCase {
+    func randomNetwork(_ sizes: [Int], _ rng: inout SeededGenerator) throws -> Network {
+        var layers = [DenseLayer]()
+        for l in 0..<(sizes.count - 1) {
+            let w = (0..<(sizes[l] * sizes[l + 1])).map { _ in rng.normal() / Double(sizes[l]).squareRoot() }
+            let b = (0..<sizes[l + 1]).map { _ in rng.normal() * 0.1 }
+            layers.append(try DenseLayer(inputs: sizes[l], outputs: sizes[l + 1], weights: w, bias: b))
+        }
+        return try Network(input: .unitBox(sizes[0]), layers: layers)
+    }
+
+    /// F₁ by explicit matrix products (C × m), the oracle.
+    func explicitJacobian(_ net: Network, _ pattern: ActivationPattern) -> [[Double]] {
+        var j: [[Double]] = (0..<net.featureCount).map { i in (0..<net.featureCount).map { $0 == i ? 1.0 : 0.0 } }
+        var offset = 0
+        for (index, layer) in net.layers.enumerated() {
+            var next = [[Double]](repeating: [Double](repeating: 0, count: net.featureCount), count: layer.outputs)
+            for o in 0..<layer.outputs {
+                for i in 0..<layer.inputs where layer.weights[o * layer.inputs + i] != 0 {
+                    for c in 0..<net.featureCount { next[o][c] += layer.weights[o * layer.inputs + i] * j[i][c] }
+                }
+                if index < net.layers.count - 1 && !pattern[offset + o] {
+                    next[o] = [Double](repeating: 0, count: net.featureCount)
+                }
+            }
+            if index < net.layers.count - 1 { offset += layer.outputs }
+            j = next
+        }
+        return j
+    }
+
+    func testPullbackMatchesExplicitJacobianAndFiniteDifferences() throws {
+        var rng = SeededGenerator(seed: 11)
+        var checkedFD = 0
+        for trial in 0..<30 {
+            let depth = 1 + trial % 3
+            let sizes = [2 + rng.index(below: 6)] + (0..<depth).map { _ in 2 + rng.index(below: 8) } + [2 + rng.index(below: 4)]
+            let net = try randomNetwork(sizes, &rng)
+            let x = (0..<sizes[0]).map { _ in rng.unit() }
+            let pattern = try net.activationPattern(at: x)
+            let jac = explicitJacobian(net, pattern)
+            let v = (0..<net.outputCount).map { _ in rng.normal() }
+            let u = net.pullback(pattern: pattern, outputCotangent: v)
+            for c in 0..<net.featureCount {
+                let expected = (0..<net.outputCount).reduce(0.0) { $0 + v[$1] * jac[$1][c] }
+                XCTAssertEqual(u[c], expected, accuracy: 1e-12 * max(1, abs(expected)), "trial \(trial) input \(c)")
+            }
+            // Finite differences of the real network, with a step small enough to stay in the
+            // region (checked: the pattern must not change at x ± h·eᵢ).
+            let h = 1e-7
+            for c in 0..<net.featureCount {
+                var xp = x, xm = x
+                xp[c] += h
+                xm[c] -= h
+                guard try net.activationPattern(at: xp) == pattern, try net.activationPattern(at: xm) == pattern else { continue }
+                let fp = try net.logits(xp), fm = try net.logits(xm)
+                let fd = (0..<net.outputCount).reduce(0.0) { $0 + v[$1] * (fp[$1] - fm[$1]) / (2 * h) }
+                XCTAssertEqual(u[c], fd, accuracy: 1e-6 * max(1, abs(fd)), "trial \(trial) input \(c)")
+                checkedFD += 1
+            }
+        }
+        XCTAssertGreaterThan(checkedFD, 100, "finite differences must actually be compared")
+    }
+
+    func testBatchedPullbackWithHiddenCotangents() throws {
+        var rng = SeededGenerator(seed: 5)
+        let net = try randomNetwork([6, 7, 5, 3], &rng)
+        let x = (0..<6).map { _ in rng.unit() }
+        let pattern = try net.activationPattern(at: x)
+        // Pre-activations of the pattern-fixed net are affine in x: z_π(x) = Ŵx + β. A hidden
+        // cotangent h gives hᵀŴ, recovered here from two evaluations per coordinate.
+        let k = 2
+        let v = (0..<(k * 3)).map { _ in rng.normal() }
+        let hid = (0..<(k * net.hiddenCount)).map { _ in rng.normal() }
+        let u = net.pullback(pattern: pattern, outputCotangents: v, count: k, hiddenCotangents: hid)
+        let base = net.patternFixedForward(pattern: pattern, features: x)
+        for r in 0..<k {
+            for c in 0..<6 {
+                var xe = x
+                xe[c] += 1
+                let moved = net.patternFixedForward(pattern: pattern, features: xe)
+                var expected = 0.0
+                for o in 0..<3 { expected += v[r * 3 + o] * (moved.logits[o] - base.logits[o]) }
+                for i in 0..<net.hiddenCount { expected += hid[r * net.hiddenCount + i] * (moved.preactivations[i] - base.preactivations[i]) }
+                XCTAssertEqual(u[r * 6 + c], expected, accuracy: 1e-10, "row \(r) input \(c)")
+            }
+        }
+    }
+
+    func testPatternFixedForwardEqualsNetworkOnItsRegion() throws {
+        var rng = SeededGenerator(seed: 3)
+        let net = try randomNetwork([5, 9, 9, 4], &rng)
+        for _ in 0..<20 {
+            let x = (0..<5).map { _ in rng.unit() }
+            let pattern = try net.activationPattern(at: x)
+            let fixed = net.patternFixedForward(pattern: pattern, features: x)
+            XCTAssertEqual(fixed.logits, try net.logits(x))
+            XCTAssertEqual(fixed.preactivations.count, 18)
+            for i in 0..<18 { XCTAssertEqual(fixed.preactivations[i] > 0, pattern[i]) }
+        }
+    }
+}
