@@ -12,7 +12,8 @@ struct PruneCommand: ParsableCommand {
             73 output cannot be created (e.g. it exists), 74 I/O error while writing.
             """,
         version: PruneVersion.string,
-        subcommands: [KeygenCommand.self, HashCommand.self, VersionCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, KeygenCommand.self, HashCommand.self,
+                      VersionCommand.self, BenchCommand.self]
     )
 
     /// Parses the arguments and runs the chosen command, mapping errors to exit statuses:
