@@ -36,11 +36,13 @@ let package = Package(
 
         // Networks in Float64, their loaders and exporters, datasets.
         .target(name: "PruneModel", dependencies: ["PruneCore", "PruneBLAS"]),
+        // Unlearning: linear regions, patches, region bounds and their certificates.
+        .target(name: "PruneRepair", dependencies: ["PruneCore", "PruneBLAS", "PruneModel", "PruneLP"]),
         // The trainer: makes sample models and the retrain-from-scratch baseline.
         .target(name: "PruneTraining", dependencies: ["PruneCore", "PruneBLAS", "PruneModel"]),
 
         .executableTarget(name: "prune", dependencies: [
-            "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP", "PruneModel", "PruneTraining",
+            "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP", "PruneModel", "PruneTraining", "PruneRepair",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "PruneLPTests", dependencies: ["PruneLP", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneModelTests", dependencies: ["PruneModel", "PruneBLAS", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneTrainingTests", dependencies: ["PruneTraining", "PruneModel", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneRepairTests", dependencies: ["PruneRepair", "PruneModel", "PruneLP", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )

@@ -4,21 +4,29 @@ import PruneBLAS
 /// matrix D_ℓ of a pattern, so f_π(x) = F₁x + F₂ is affine in the feature vector x. These
 /// functions never materialise F₁ or the region's constraint rows.
 extension Network {
-    /// Hidden pre-activations z_π(x) (stacked, length N) and logits f_π(x) of the
-    /// pattern-fixed head at feature vector `x`. On the region of π they equal z(x) and f(x).
+    /// Hidden pre-activations z_π(x) (k × N, stacked by layer) and logits f_π(x) (k × C) of the
+    /// pattern-fixed head at a batch of k feature vectors (k × featureCount, row-major). On the
+    /// region of π they equal z(x) and f(x); outside it they are the affine continuation.
     public func patternFixedForward(pattern: ActivationPattern, features x: [Double]) -> (preactivations: [Double], logits: [Double]) {
-        precondition(pattern.layerWidths == hiddenWidths && x.count == featureCount, "pattern or point does not fit the network")
+        precondition(pattern.layerWidths == hiddenWidths && x.count % featureCount == 0, "pattern or points do not fit the network")
+        let k = x.count / featureCount
         var a = x
-        var pre = [Double]()
-        pre.reserveCapacity(hiddenCount)
+        var pre = [Double](repeating: 0, count: k * hiddenCount)
         var offset = 0
         for (index, layer) in layers.enumerated() {
-            var z = layer.bias
-            BLAS.gemm(.none, .transposed, m: 1, n: layer.outputs, k: layer.inputs,
+            var z = [Double](repeating: 0, count: k * layer.outputs)
+            for r in 0..<k {
+                for j in 0..<layer.outputs { z[r * layer.outputs + j] = layer.bias[j] }
+            }
+            BLAS.gemm(.none, .transposed, m: k, n: layer.outputs, k: layer.inputs,
                       a: a, lda: layer.inputs, b: layer.weights, ldb: layer.inputs, beta: 1, c: &z, ldc: layer.outputs)
             if index == layers.count - 1 { return (pre, z) }
-            pre += z
-            for j in 0..<layer.outputs where !pattern[offset + j] { z[j] = 0 }
+            for r in 0..<k {
+                for j in 0..<layer.outputs {
+                    pre[r * hiddenCount + offset + j] = z[r * layer.outputs + j]
+                    if !pattern[offset + j] { z[r * layer.outputs + j] = 0 }
+                }
+            }
             offset += layer.outputs
             a = z
         }

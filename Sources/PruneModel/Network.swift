@@ -68,11 +68,15 @@ public struct Network: Sendable, Equatable {
 
     /// Logits (and optionally patterns) of the dense head on a batch of feature vectors:
     /// one matrix product per layer, Z = A·Wᵀ + b.
-    public func headForward(_ features: [Double], recordPatterns: Bool) throws(ModelError) -> HeadEvaluation {
+    /// With `recordFirstLayer`, also keeps the first hidden layer's pre-activations (batch × n₁):
+    /// every region's first rows are these, so patch gates share them.
+    public func headForward(_ features: [Double], recordPatterns: Bool,
+                            recordFirstLayer: Bool = false) throws(ModelError) -> HeadEvaluation {
         let batch = try batchSize(of: features, width: featureCount)
         var patterns = recordPatterns ? Array(repeating: ActivationPattern(layerWidths: hiddenWidths), count: batch) : []
         var a = features
         var offset = 0
+        var firstLayer = [Double]()
         for (index, layer) in layers.enumerated() {
             var z = [Double](repeating: 0, count: batch * layer.outputs)
             for s in 0..<batch {
@@ -81,6 +85,7 @@ public struct Network: Sendable, Equatable {
             }
             BLAS.gemm(.none, .transposed, m: batch, n: layer.outputs, k: layer.inputs,
                       a: a, lda: layer.inputs, b: layer.weights, ldb: layer.inputs, beta: 1, c: &z, ldc: layer.outputs)
+            if index == 0 && recordFirstLayer && layers.count > 1 { firstLayer = z }
             if index < layers.count - 1 {
                 for s in 0..<batch {
                     let row = s * layer.outputs
@@ -96,7 +101,7 @@ public struct Network: Sendable, Equatable {
             }
             a = z
         }
-        return HeadEvaluation(batch: batch, classes: outputCount, logits: a, patterns: patterns)
+        return HeadEvaluation(batch: batch, classes: outputCount, logits: a, patterns: patterns, firstLayer: firstLayer)
     }
 
     /// The activation pattern of one raw input.
@@ -118,6 +123,8 @@ public struct HeadEvaluation: Sendable {
     public let classes: Int
     public let logits: [Double]
     public let patterns: [ActivationPattern]
+    /// First hidden layer pre-activations (batch × n₁) when asked for, else empty.
+    public let firstLayer: [Double]
 
     public func logits(of sample: Int) -> ArraySlice<Double> {
         logits[(sample * classes)..<((sample + 1) * classes)]

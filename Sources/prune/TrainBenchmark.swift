@@ -24,13 +24,16 @@ struct TrainBenchmark: ParsableCommand {
     var hidden: String = "256,256"
 
     @Option(help: "Epochs each trainer runs.")
-    var epochs: Int = 3
+    var epochs: Int = 5
 
     @Option(help: "Minibatch size.")
     var batch: Int = 128
 
     @Option(help: "Learning rate (both trainers).")
-    var lr: Double = 0.01
+    var lr: Double = 0.1
+
+    @Option(help: "SGD momentum (both trainers).")
+    var momentum: Double = 0.5
 
     @Option(help: "Python interpreter with numpy.")
     var python: String = "python3"
@@ -50,7 +53,7 @@ struct TrainBenchmark: ParsableCommand {
                 }
                 throw IOError.notFound(path: dir + "/" + name + "[.gz]")
             }
-        Console.out("MNIST from \(dir); hidden \(hidden); batch \(batch); \(epochs) epochs; lr \(lr), momentum 0.9; OpenBLAS threads \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        Console.out("MNIST from \(dir); hidden \(hidden); batch \(batch); \(epochs) epochs; lr \(lr), momentum \(momentum); \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
         var numpyEpochs = [(seconds: Double, accuracy: Double)]()
         if !pruneOnly {
@@ -65,7 +68,8 @@ struct TrainBenchmark: ParsableCommand {
         let preprocessing = try Preprocessing.divide(by: 255)
         let widths = hidden.split(separator: ",").compactMap { Int($0) }
         var trainer = try MLPTrainer(
-            configuration: TrainingConfiguration(hidden: widths, epochs: epochs, batchSize: batch, learningRate: lr, seed: 0),
+            configuration: TrainingConfiguration(hidden: widths, epochs: epochs, batchSize: batch, learningRate: lr,
+                                                 momentum: momentum, seed: 0),
             inputCount: train.featureCount, classCount: 10)
         var pruneEpochs = [(seconds: Double, accuracy: Double)]()
         try trainer.train(features: TrainCommand.floats(train, preprocessing), labels: train.labels,
@@ -111,7 +115,8 @@ struct TrainBenchmark: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, numpyScript] + files + ["--hidden", hidden, "--epochs", String(epochs),
-                                                             "--batch", String(batch), "--lr", String(lr)]
+                                                             "--batch", String(batch), "--lr", String(lr),
+                                                             "--momentum", String(momentum)]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

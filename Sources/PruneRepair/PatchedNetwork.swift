@@ -1,0 +1,122 @@
+import PruneModel
+
+/// The deployed model f̂ = f + Σ_k h_k: the original network plus patch networks on its logits.
+///
+/// Evaluation costs one pass of the original network plus, per patch member, a scan of the
+/// first hidden layer's pre-activations, which every region shares: a gate is exactly 0 as
+/// soon as the scaled violations of those rows reach 1, and only the few points that survive
+/// that scan pay for the member's deeper layers.
+public struct PatchedNetwork: Sendable {
+    public let network: Network
+    public let patches: [Patch]
+
+    public init(network: Network, patches: [Patch]) {
+        for p in patches {
+            precondition(p.offset.count == network.outputCount, "patch offset does not match the logits")
+            precondition(p.members.allSatisfy { $0.layerWidths == network.hiddenWidths }, "patch member of another network")
+        }
+        self.network = network
+        self.patches = patches
+    }
+
+    /// Logits of f̂ and of f on a batch of raw inputs, and every non-zero gate.
+    public func evaluate(_ inputs: [Double]) throws(ModelError) -> PatchedEvaluation {
+        let features = try network.features(of: inputs)
+        let eval = try network.headForward(features, recordPatterns: false, recordFirstLayer: true)
+        let gates = gateValues(features: features, firstLayer: eval.firstLayer, batch: eval.batch)
+        var logits = eval.logits
+        let c = network.outputCount, m = network.featureCount
+        for gate in gates {
+            let patch = patches[gate.patch]
+            let p = patch.affineValue(at: features[(gate.point * m)..<((gate.point + 1) * m)])
+            let h = patch.output(gate: gate.value, affine: p)
+            for j in 0..<c { logits[gate.point * c + j] += h[j] }
+        }
+        return PatchedEvaluation(batch: eval.batch, classes: c, logits: logits, originalLogits: eval.logits, gates: gates)
+    }
+
+    /// Every (point, patch) with G > 0, sorted by point then patch.
+    func gateValues(features: [Double], firstLayer: [Double], batch: Int) -> [ActiveGate] {
+        let n = network.hiddenCount
+        guard n > 0 else {
+            // No hidden neurons: one region, the whole space; every gate is 1.
+            return (0..<batch).flatMap { b in patches.indices.map { ActiveGate(point: b, patch: $0, value: 1) } }
+        }
+        let n1 = network.hiddenWidths[0]
+        let deeper = network.hiddenWidths.count > 1
+        let m = network.featureCount
+        var result = [ActiveGate]()
+        for (k, patch) in patches.enumerated() {
+            var best = [Int: Double]()
+            for member in patch.members {
+                // Scan the shared first-layer rows; keep the points whose gate may be open.
+                var survivors = [Int]()
+                var partial = [Double]()
+                for b in 0..<batch {
+                    var sum = 0.0
+                    let row = b * n1
+                    for i in 0..<n1 {
+                        let z = firstLayer[row + i]
+                        let violation = member[i] ? -z : z
+                        if violation > 0 {
+                            sum += min(1, patch.gamma * violation)
+                            if sum >= 1 { break }
+                        }
+                    }
+                    if sum < 1 {
+                        survivors.append(b)
+                        partial.append(sum)
+                    }
+                }
+                guard !survivors.isEmpty else { continue }
+                if !deeper {
+                    for (b, sum) in zip(survivors, partial) { best[b] = max(best[b] ?? 0, 1 - sum) }
+                    continue
+                }
+                // Deeper rows for the survivors only: the pattern-fixed pre-activations.
+                var x = [Double]()
+                x.reserveCapacity(survivors.count * m)
+                for b in survivors { x += features[(b * m)..<((b + 1) * m)] }
+                let pre = network.patternFixedForward(pattern: member, features: x).preactivations
+                for (r, b) in survivors.enumerated() {
+                    var sum = partial[r]
+                    for i in n1..<n where sum < 1 {
+                        let z = pre[r * n + i]
+                        let violation = member[i] ? -z : z
+                        if violation > 0 { sum += min(1, patch.gamma * violation) }
+                    }
+                    if sum < 1 { best[b] = max(best[b] ?? 0, 1 - sum) }
+                }
+            }
+            for (b, value) in best where value > 0 { result.append(ActiveGate(point: b, patch: k, value: value)) }
+        }
+        return result.sorted { ($0.point, $0.patch) < ($1.point, $1.patch) }
+    }
+}
+
+/// A patch whose gate is open (G > 0) at a point of a batch.
+public struct ActiveGate: Sendable, Equatable {
+    public let point: Int
+    public let patch: Int
+    public let value: Double
+}
+
+/// Logits of the patched and the original network (batch × C) and the open gates.
+public struct PatchedEvaluation: Sendable {
+    public let batch: Int
+    public let classes: Int
+    public let logits: [Double]
+    public let originalLogits: [Double]
+    public let gates: [ActiveGate]
+
+    public var predictions: [Int] { Self.argmax(logits, classes: classes) }
+    public var originalPredictions: [Int] { Self.argmax(originalLogits, classes: classes) }
+
+    static func argmax(_ logits: [Double], classes: Int) -> [Int] {
+        stride(from: 0, to: logits.count, by: classes).map { start in
+            var best = 0
+            for j in 1..<classes where logits[start + j] > logits[start + best] { best = j }
+            return best
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import PruneCore
+import PruneModel
+
+/// PRUNE's unlearning loop, done right (method.md §8, §11): regions rebuilt from weights,
+/// one target per cluster chosen deterministically and never the forgotten label, exact
+/// closed-form K, γ calibrated on reference data, and region certificates whose bounds are
+/// recomputed from their multipliers the way a verifier will.
+public struct Unlearner: Sendable {
+    public let network: Network
+    public let configuration: UnlearningConfiguration
+    /// The box over the head's input (the feature vector).
+    public let box: InputBox
+
+    public init(network: Network, configuration: UnlearningConfiguration) throws(RepairError) {
+        guard network.extractor.isIdentity else {
+            throw .unsupported("unlearning a network with a feature extractor needs a feature-space box; only dense networks are supported")
+        }
+        guard configuration.margin > 0, configuration.margin.isFinite else {
+            throw .invalidConfiguration("margin τ must be a positive number, got \(configuration.margin)")
+        }
+        if case .calibrated(let safety) = configuration.gamma, !(safety >= 1 && safety.isFinite) {
+            throw .invalidConfiguration("gamma safety factor must be ≥ 1, got \(safety)")
+        }
+        if case .fixed(let g) = configuration.gamma, !(g > 0 && g.isFinite) {
+            throw .invalidConfiguration("gamma must be a positive number, got \(g)")
+        }
+        guard configuration.maxRounds > 0 else { throw .invalidConfiguration("rounds must be positive") }
+        self.network = network
+        self.configuration = configuration
+        self.box = network.input.box
+    }
+
+    /// Unlearns the points (model inputs after preprocessing, row-major) with their labels.
+    /// `reference` (retained or held-out points of other classes) calibrates γ.
+    public func run(forget inputs: [Double], labels: [Int], reference: [Double]?,
+                    log: (String) -> Void = { _ in }) throws -> UnlearningResult {
+        let m = network.featureCount, c = network.outputCount
+        let count = labels.count
+        guard count > 0, inputs.count == count * m else {
+            throw RepairError.invalidForgetSet("\(inputs.count) values for \(count) points of \(m) features")
+        }
+        for (i, y) in labels.enumerated() where !(0..<c).contains(y) {
+            throw RepairError.invalidForgetSet("point \(i) has label \(y), outside 0..<\(c)")
+        }
+        for i in 0..<count where !box.contains(inputs[(i * m)..<((i + 1) * m)]) {
+            throw RepairError.invalidForgetSet("point \(i) lies outside the model's input box")
+        }
+        let original = try network.headForward(inputs, recordPatterns: true)
+        let calibration = try reference.map { try GammaCalibration(network: network, referenceFeatures: $0) }
+        let certifier = RegionCertifier(network: network, box: box, mode: configuration.bounds,
+                                        optimizer: FastDualOptimizer(steps: configuration.fastSteps))
+        var rng = SeededGenerator(seed: configuration.seed)
+
+        var patches = [Patch]()
+        var gammas = [GammaChoice]()
+        var regionCertificates = [(patch: Int, certificate: RegionCertificate)]()
+        var remaining = Array(0..<count)
+        var rounds = 0
+        while !remaining.isEmpty && rounds < configuration.maxRounds {
+            rounds += 1
+            let clusters = cluster(remaining, inputs: inputs, round: rounds)
+            for members in clusters {
+                let rep = members.representative
+                let target = chooseTarget(label: labels[rep], logits: original.logits(of: rep), rng: &rng)
+                // A member whose own label is the target cannot be forgotten by this patch.
+                let kept = members.points.filter { labels[$0] != target }
+                var patterns = [original.patterns[rep]]
+                for p in kept where !patterns.contains(original.patterns[p]) { patterns.append(original.patterns[p]) }
+                let certified = configuration.certify == .all ? patterns : [patterns[0]]
+                var worst = [Double](repeating: -Double.infinity, count: c)
+                var certificates = [RegionCertificate]()
+                for pattern in certified {
+                    let certificate = try certifier.certify(pattern: pattern, target: target)
+                    for j in 0..<c where j != target { worst[j] = max(worst[j], certificate.bounds[j]) }
+                    certificates.append(certificate)
+                }
+                worst[target] = 0
+                let offset = OffsetSolver.minimalOffset(bounds: worst, target: target, margin: configuration.margin)
+                let bound = Patch.requiredBound(offset: offset, linear: nil, box: box)
+                let gamma = chooseGamma(patterns, calibration: calibration, patchIndex: patches.count)
+                gammas.append(gamma)
+                for certificate in certificates { regionCertificates.append((patches.count, certificate)) }
+                patches.append(Patch(members: patterns, gamma: gamma.chosen, offset: offset, bound: bound, target: target))
+            }
+            let margins = try pointMargins(PatchedNetwork(network: network, patches: patches), inputs: inputs, labels: labels)
+            remaining = (0..<count).filter { !(margins[$0] > configuration.margin) }
+            log("round \(rounds): \(patches.count) patches, \(count - remaining.count) of \(count) points forgotten")
+        }
+
+        let patched = PatchedNetwork(network: network, patches: patches)
+        let margins = try pointMargins(patched, inputs: inputs, labels: labels)
+        let interference = InterferenceBound(network: network, box: box, patches: patches)
+        var certificates = [PatchCertificate]()
+        var certifiedPatterns = Set<PatternKey>()
+        for (k, certificate) in regionCertificates {
+            let bound = interference.patchedBound(certificate: certificate, patch: k)
+            certificates.append(PatchCertificate(patch: k, certificate: certificate, patchedBound: bound))
+            if bound <= -configuration.margin { certifiedPatterns.insert(PatternKey(patch: k, pattern: certificate.pattern)) }
+        }
+        let points = (0..<count).map { i -> ForgottenPointRecord in
+            let pattern = original.patterns[i]
+            let candidates = patches.indices.filter { patches[$0].members.contains(pattern) && patches[$0].target != labels[i] }
+            let certifiedBy = candidates.first { certifiedPatterns.contains(PatternKey(patch: $0, pattern: pattern)) }
+            let covering = certifiedBy ?? candidates.first
+            let claim: PointClaim
+            if !(margins[i] > configuration.margin) {
+                claim = .notForgotten
+            } else if certifiedBy != nil {
+                claim = .regionCertified
+            } else {
+                claim = .pointLevel
+            }
+            return ForgottenPointRecord(index: i, label: labels[i], pattern: pattern, patch: covering, claim: claim, margin: margins[i])
+        }
+        return UnlearningResult(configuration: configuration, patches: patches, points: points,
+                                certificates: certificates, gammas: gammas, rounds: rounds)
+    }
+
+    struct PatternKey: Hashable {
+        let patch: Int
+        let pattern: ActivationPattern
+    }
+
+    struct Cluster {
+        let points: [Int]
+        let representative: Int
+    }
+
+    /// Singletons by default; otherwise seeded k-means++ with the member nearest each centroid
+    /// as representative (always a member, unlike the published code).
+    func cluster(_ points: [Int], inputs: [Double], round: Int) -> [Cluster] {
+        guard let k = configuration.clusters, k < points.count else {
+            return points.map { Cluster(points: [$0], representative: $0) }
+        }
+        let m = network.featureCount
+        var x = [Double]()
+        x.reserveCapacity(points.count * m)
+        for p in points { x += inputs[(p * m)..<((p + 1) * m)] }
+        let (assignment, centroids) = KMeans.cluster(x, count: points.count, dim: m, k: k,
+                                                     seed: configuration.seed &+ UInt64(round))
+        var result = [Cluster]()
+        for c in 0..<k {
+            let members = points.indices.filter { assignment[$0] == c }
+            guard !members.isEmpty else { continue }
+            var best = members[0], bestDistance = Double.infinity
+            for i in members {
+                var d = 0.0
+                for col in 0..<m {
+                    let diff = x[i * m + col] - centroids[c * m + col]
+                    d += diff * diff
+                }
+                if d < bestDistance { bestDistance = d; best = i }
+            }
+            result.append(Cluster(points: members.map { points[$0] }, representative: points[best]))
+        }
+        return result
+    }
+
+    func chooseTarget(label: Int, logits: ArraySlice<Double>, rng: inout SeededGenerator) -> Int {
+        let c = logits.count
+        switch configuration.target {
+        case .runnerUp:
+            var best = label == 0 ? 1 : 0
+            for j in 0..<c where j != label && logits[logits.startIndex + j] > logits[logits.startIndex + best] { best = j }
+            return best
+        case .random:
+            let r = rng.index(below: c - 1)
+            return r >= label ? r + 1 : r
+        }
+    }
+
+    func chooseGamma(_ members: [ActivationPattern], calibration: GammaCalibration?, patchIndex: Int) -> GammaChoice {
+        switch configuration.gamma {
+        case .fixed(let g):
+            return GammaChoice(patch: patchIndex, closing: nil, chosen: g, referenceInside: [])
+        case .calibrated(let safety):
+            guard let calibration else {
+                return GammaChoice(patch: patchIndex, closing: nil, chosen: configuration.defaultGamma, referenceInside: [])
+            }
+            let result = calibration.closingGamma(members: members)
+            let chosen = result.closing.map { $0 * safety } ?? configuration.defaultGamma
+            return GammaChoice(patch: patchIndex, closing: result.closing, chosen: chosen, referenceInside: result.insideRegions)
+        }
+    }
+
+    /// μ = max_{j≠y} f̂_j − f̂_y at every forgotten point, all patches active.
+    func pointMargins(_ patched: PatchedNetwork, inputs: [Double], labels: [Int]) throws -> [Double] {
+        let eval = try patched.evaluate(inputs)
+        let c = network.outputCount
+        return labels.enumerated().map { i, y in
+            var best = -Double.infinity
+            for j in 0..<c where j != y { best = max(best, eval.logits[i * c + j]) }
+            return best - eval.logits[i * c + y]
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// Which forgotten points get their own region certificate.
+public enum CertifyPolicy: String, Sendable, CaseIterable {
+    /// Every forgotten point's own region is certified (more bound computations).
+    case all
+    /// Only each cluster's representative; the other members carry a point-level check.
+    case representatives
+}
+
+/// How the target ("confusing") label of a patch is chosen. Never the forgotten label.
+public enum TargetPolicy: String, Sendable, CaseIterable {
+    /// The class with the highest original logit other than the label: the smallest patch.
+    case runnerUp = "runner-up"
+    /// A seeded uniformly random class other than the label.
+    case random
+}
+
+/// How each patch's gate sharpness γ is chosen.
+public enum GammaPolicy: Sendable, Equatable {
+    /// The smallest γ closing the gate at every reference point outside the patch's regions,
+    /// multiplied by `safety` (≥ 1).
+    case calibrated(safety: Double)
+    /// The same γ for every patch.
+    case fixed(Double)
+}
+
+/// Everything that determines an unlearning run, recorded in its output.
+public struct UnlearningConfiguration: Sendable, Equatable {
+    /// τ > 0: the target must beat every other class by this much on each certified region.
+    public var margin: Double
+    public var certify: CertifyPolicy
+    public var bounds: BoundMode
+    public var target: TargetPolicy
+    public var gamma: GammaPolicy
+    /// γ used when no reference data is given for calibration.
+    public var defaultGamma: Double
+    /// Clusters per round; nil means one per point still remembered (every point its own patch).
+    public var clusters: Int?
+    public var maxRounds: Int
+    public var seed: UInt64
+    public var fastSteps: Int
+
+    public init(margin: Double = 0.01, certify: CertifyPolicy = .all, bounds: BoundMode = .fast,
+                target: TargetPolicy = .runnerUp, gamma: GammaPolicy = .calibrated(safety: 2),
+                defaultGamma: Double = 1, clusters: Int? = nil, maxRounds: Int = 4, seed: UInt64 = 0,
+                fastSteps: Int = 300) {
+        self.margin = margin
+        self.certify = certify
+        self.bounds = bounds
+        self.target = target
+        self.gamma = gamma
+        self.defaultGamma = defaultGamma
+        self.clusters = clusters
+        self.maxRounds = maxRounds
+        self.seed = seed
+        self.fastSteps = fastSteps
+    }
+}
