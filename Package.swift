@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "PruneBLAS", dependencies: ["CBLAS"]),
 
         // Networks in Float64, their loaders and exporters, datasets.
-        .target(name: "PruneModel", dependencies: ["PruneCore", "PruneBLAS"]),
+        .target(name: "PruneModel", dependencies: ["PruneCore", "PruneBLAS", "PruneCompression"]),
 
         .executableTarget(name: "prune", dependencies: [
             "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP", "PruneModel",
