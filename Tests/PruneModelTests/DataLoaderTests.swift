@@ -53,7 +53,9 @@ final class DataLoaderTests: XCTestCase {
         assertThrows("data.empty", containing: ["empty.csv"], try CSVDataset.load(path: headerOnly))
         let tooMany = try DataFixtures.write("a,b,label\n1,2,0\n3,4,1\n", "big.csv", in: dir)
         let small = DataLimits(maxFileBytes: 1 << 20, maxDecompressedBytes: 1 << 20, maxValues: 3)
-        assertThrows("data.too-large", containing: ["big.csv"], try CSVDataset.load(path: tooMany, limits: small))
+        assertThrows("data.too-large", containing: ["big.csv", "limit of 3"], try CSVDataset.load(path: tooMany, limits: small))
+        let tinyFile = DataLimits(maxFileBytes: 10, maxDecompressedBytes: 1 << 20, maxValues: 1 << 20)
+        assertThrows("data.too-large", containing: ["big.csv", "limit of 10"], try CSVDataset.load(path: tooMany, limits: tinyFile))
     }
 
     func testMissingFileIsAnIOError() throws {

@@ -40,19 +40,20 @@ public enum CSVDataset {
         var row = 0
         while let line = lines.next() {
             row += 1
-            let at = "data row \(row) (line \(line.number))"
+            // Locations are only spelled out on error: building strings per cell would dominate.
+            let at = { "data row \(row) (line \(line.number))" }
             let ranges = cells(of: line.range, in: bytes)
             guard ranges.count == names.count else {
-                throw .shapeMismatch(detail: "\(at) has \(ranges.count) cells, the header has \(names.count)")
+                throw .shapeMismatch(detail: "\(at()) has \(ranges.count) cells, the header has \(names.count)")
             }
             try DataFile.checkValueCount(features.count + featureCount, limits: limits, what: "the file")
             for (column, range) in ranges.enumerated() {
-                let value = try number(bytes[range], at: "\(at), column \(column + 1) '\(names[column])'")
+                let value = try number(bytes[range]) { "\(at()), column \(column + 1) '\(names[column])'" }
                 if column == labelColumn {
                     guard let label = Int(exactly: value) else {
-                        throw .labelOutOfRange(detail: "\(at): label \(text(bytes[range])) is not an integer")
+                        throw .labelOutOfRange(detail: "\(at()): label \(text(bytes[range])) is not an integer")
                     }
-                    guard label >= 0 else { throw .labelOutOfRange(detail: "\(at): label \(label) is negative") }
+                    guard label >= 0 else { throw .labelOutOfRange(detail: "\(at()): label \(label) is negative") }
                     labels.append(label)
                 } else {
                     features.append(value)
@@ -85,7 +86,7 @@ public enum CSVDataset {
 
     /// A decimal number; NaN and infinities (including overflow such as 1e999) are refused
     /// as non-finite, anything else that is not a plain decimal as malformed.
-    static func number(_ cell: ArraySlice<UInt8>, at location: String) throws(DataError) -> Double {
+    static func number(_ cell: ArraySlice<UInt8>, at location: () -> String) throws(DataError) -> Double {
         let isDecimal = !cell.isEmpty && cell.allSatisfy { b in
             (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
                 || b == UInt8(ascii: "+") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
@@ -93,13 +94,13 @@ public enum CSVDataset {
         // Small strings (≤ 15 bytes, nearly every number) live inline: no allocation per cell.
         let s = String(decoding: cell, as: UTF8.self)
         if isDecimal, let v = Double(s) {
-            guard v.isFinite else { throw .nonFinite(location: location, value: s) }
+            guard v.isFinite else { throw .nonFinite(location: location(), value: s) }
             return v
         }
         if ["nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"].contains(s.lowercased()) {
-            throw .nonFinite(location: location, value: s)
+            throw .nonFinite(location: location(), value: s)
         }
-        throw .malformed(detail: "\(location): '\(s)' is not a decimal number")
+        throw .malformed(detail: "\(location()): '\(s)' is not a decimal number")
     }
 
     private static func text(_ cell: ArraySlice<UInt8>) -> String { String(decoding: cell, as: UTF8.self) }

@@ -6,6 +6,11 @@ import PruneCore
 /// magic 1f 8b (so `x.npy.gz`, `digits.csv.gz` and the MNIST `.gz` files all load the same way).
 enum DataFile {
     static func read(_ path: String, limits: DataLimits) throws -> [UInt8] {
+        // Checked here, not only by readSmallFile, so an oversized file reports data.too-large.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+           size.intValue > limits.maxFileBytes {
+            throw FileError(path: path, DataError.tooLarge(detail: "the file is \(size.intValue) bytes, more than the limit of \(limits.maxFileBytes)"))
+        }
         let data = try FileOutput.readSmallFile(path, limit: limits.maxFileBytes)
         guard data.count >= 2, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b else {
             return [UInt8](data)

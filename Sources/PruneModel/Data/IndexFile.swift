@@ -41,17 +41,10 @@ extension Dataset {
     public func selecting(indexFile path: String) throws -> Dataset {
         selecting(try IndexFile.load(path: path, count: count))
     }
-
-    /// Checks every label is in 0..<classCount; the error names the first bad sample.
-    public func validateLabels(classCount: Int) throws {
-        if let i = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
-            throw FileError(path: source, DataError.labelOutOfRange(
-                detail: "sample \(i) (0-based) has label \(labels[i]); the model has \(classCount) classes (0…\(classCount - 1))"))
-        }
-    }
 }
 
 extension String {
+    /// Strips spaces and tabs only (Foundation's trimming would also eat other Unicode space).
     func trimmingASCIISpace() -> String {
         let u = Array(utf8)
         var lo = 0, hi = u.count
