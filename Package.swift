@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "PruneBLAS", dependencies: ["CBLAS"]),
 
         // Networks in Float64, their loaders and exporters, datasets.
-        .target(name: "PruneModel", dependencies: ["PruneCore", "PruneBLAS"]),
+        .target(name: "PruneModel", dependencies: ["PruneCore", "PruneBLAS", "PruneCompression"]),
         // Unlearning: linear regions, patches, region bounds and their certificates.
         .target(name: "PruneRepair", dependencies: ["PruneCore", "PruneBLAS", "PruneModel", "PruneLP"]),
         // The trainer: makes sample models and the retrain-from-scratch baseline.

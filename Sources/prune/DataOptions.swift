@@ -14,6 +14,7 @@ struct DataOptions: ParsableArguments {
     var rows: String?
 
     func load() throws -> Dataset {
-        try DatasetLoader.load(path: data, labels: labels, rows: rows)
+        let dataset = try DatasetLoader.load(path: data, labels: labels)
+        return try rows.map { try dataset.selecting(indexFile: $0) } ?? dataset
     }
 }

@@ -63,8 +63,8 @@ struct TrainBenchmark: ParsableCommand {
             numpyEpochs = try runNumpy(files)
         }
 
-        let train = try DatasetLoader.load(path: files[0], labels: files[1], rows: nil)
-        let test = try DatasetLoader.load(path: files[2], labels: files[3], rows: nil)
+        let train = try DatasetLoader.load(path: files[0], labels: files[1])
+        let test = try DatasetLoader.load(path: files[2], labels: files[3])
         let preprocessing = try Preprocessing.divide(by: 255)
         let widths = hidden.split(separator: ",").compactMap { Int($0) }
         var trainer = try MLPTrainer(

@@ -66,7 +66,7 @@ struct TrainCommand: ParsableCommand {
             return v
         }
         let trainSet = try training.load()
-        let testSet = try test.map { try DatasetLoader.load(path: $0, labels: testLabels, rows: nil) }
+        let testSet = try test.map { try DatasetLoader.load(path: $0, labels: testLabels) }
         let classCount = classes ?? max(trainSet.impliedClassCount, testSet?.impliedClassCount ?? 0)
         try trainSet.validateLabels(classCount: classCount)
         try testSet?.validateLabels(classCount: classCount)
