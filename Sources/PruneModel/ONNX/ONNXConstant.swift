@@ -31,13 +31,13 @@ struct ONNXConstant {
 
     /// The real values, refusing integer tensors where weights are expected.
     func reals(name: String) throws(ModelError) -> [Double] {
-        guard case .real(let v) = values else { throw .unsupportedDataType(tensor: name, type: "an integer type where FLOAT or DOUBLE is expected") }
+        guard case .real(let v) = values else { throw .unsupportedDataType(tensor: name, type: "integer (FLOAT or DOUBLE expected)") }
         return v
     }
 
     /// The integer values, refusing float tensors where shapes or indices are expected.
     func integers(name: String) throws(ModelError) -> [ONNXShapeValue] {
-        guard case .integer(let v) = values else { throw .unsupportedDataType(tensor: name, type: "FLOAT or DOUBLE where INT64 is expected") }
+        guard case .integer(let v) = values else { throw .unsupportedDataType(tensor: name, type: "floating point (INT64 expected)") }
         return v
     }
 

@@ -308,7 +308,8 @@ struct ONNXGraphMapper {
         let x = shape
         let count = x.reduce(1, *)
         func refuse(_ why: String) -> ModelError {
-            .dynamicShape(detail: "Reshape node \(a.node) to \(target.map { if case .fixed(let v) = $0 { "\(v)" } else { "N" } }): \(why)")
+            let shown = target.map { if case .fixed(let v) = $0 { "\(v)" } else { "N" } }.joined(separator: ", ")
+            return .dynamicShape(detail: "Reshape node \(a.node) to [\(shown)]: \(why)")
         }
         guard let first = target.first else { throw refuse("the target has no batch dimension") }
         var inferBatch = false
