@@ -14,6 +14,9 @@ also writes <name>.expected.json holding
   patterns          per sample the dense head's activation pattern as a '0'/'1' string,
                     neuron 0 of the first hidden layer first; bit = pre-activation > 0.
 Invalid fixtures (refused by prune with a specific error code) have no expected file.
+
+mlp.exported.sha256 is not written here: it pins the bytes of prune's own ONNX export of
+mlp.onnx (ONNXExportTests prints the new digest when the writer changes on purpose).
 """
 import json
 import os

@@ -56,7 +56,7 @@ final class ONNXGraphRulesTests: XCTestCase {
 
     private func model(_ nodes: [Onnx_NodeProto], _ initializers: [Onnx_TensorProto], input: [Dim] = [.n, .fixed(3)],
                        inputType: Onnx_TensorProto.DataType = .float, extraInputs: [String] = [],
-                       metadata: [(String, String)] = []) throws -> Data {
+                       metadata: [(String, String)] = [], opsetVersion: Int64 = 13) throws -> Data {
         func info(_ name: String, _ dims: [Dim]) -> Onnx_ValueInfoProto {
             var v = Onnx_ValueInfoProto()
             v.name = name
@@ -82,8 +82,11 @@ final class ONNXGraphRulesTests: XCTestCase {
         var m = Onnx_ModelProto()
         m.irVersion = 8
         var opset = Onnx_OperatorSetIdProto()
-        opset.version = 13
-        m.opsetImport = [opset]
+        opset.version = opsetVersion
+        var ml = Onnx_OperatorSetIdProto()
+        ml.domain = "ai.onnx.ml"
+        ml.version = 3
+        m.opsetImport = opset.version == 0 ? [ml] : [ml, opset]
         m.graph = g
         m.metadataProps = metadata.map { var e = Onnx_StringStringEntryProto(); e.key = $0.0; e.value = $0.1; return e }
         return try m.serializedBytes()
@@ -161,6 +164,12 @@ final class ONNXGraphRulesTests: XCTestCase {
         // Gather on the data path does not fold, so it is refused by name.
         assertCode("model.unsupported-operator", try model([node("Gather", ["x", "idx"], ["g"]), gemm("g")],
                                                            [w, b, int64s("idx", [0, 1, 2])]), mentions: "Gather")
+    }
+
+    func testOpsetOfTheDefaultDomain() throws {
+        XCTAssertNoThrow(try load(model([gemm()], [w, b], opsetVersion: 7)))
+        assertCode("model.unsupported-graph", try model([gemm()], [w, b], opsetVersion: 6), mentions: "opset 6")
+        assertCode("model.unsupported-graph", try model([gemm()], [w, b], opsetVersion: 0), mentions: "no opset")
     }
 
     func testShapesThatDoNotResolve() throws {

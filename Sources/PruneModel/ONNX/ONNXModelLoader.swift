@@ -13,6 +13,8 @@ public enum ONNXModel {
     /// Nesting limit while decoding: ONNX models nest a handful of levels unless they carry
     /// subgraphs, which prune refuses anyway; the limit stops stack exhaustion on hostile input.
     public static let messageDepthLimit = 32
+    /// The oldest default-domain opset read (the first with numpy-style broadcasting).
+    public static let minimumOpset: Int64 = 7
 
     /// Loads the model at `path`; every model error names the file.
     public static func load(path: String) throws -> Network {
@@ -43,6 +45,11 @@ public enum ONNXModel {
 
     private static func network(of model: Onnx_ModelProto) throws(ModelError) -> Network {
         guard model.hasGraph else { throw .malformed(format: "ONNX", reason: "the model has no graph") }
+        // Opsets before 7 broadcast only with an explicit attribute; prune reads numpy broadcasting.
+        let defaultOpsets = model.opsetImport.filter { $0.domain.isEmpty || $0.domain == "ai.onnx" }
+        guard let opset = defaultOpsets.first?.version, opset >= minimumOpset else {
+            throw .unsupportedGraph(detail: "the model imports \(defaultOpsets.first.map { "opset \($0.version)" } ?? "no opset") of the default domain; prune reads opset \(minimumOpset) or later")
+        }
         guard model.functions.isEmpty else { throw .unsupportedGraph(detail: "the model defines local functions") }
         let graph = model.graph
         guard graph.sparseInitializer.isEmpty else { throw .unsupportedGraph(detail: "sparse initializers") }

@@ -35,7 +35,12 @@ public enum ONNXExport {
         model.opsetImport = [opset]
         model.graph = graph.proto
         model.metadataProps = ONNXInputMetadata.properties(of: network.input)
-        return try model.serializedBytes()
+        do {
+            return try model.serializedBytes()
+        } catch {
+            // onnx.proto has no required fields, so only a model past protobuf's 2 GiB fails here.
+            throw ModelError.invalidNetwork(detail: "cannot serialize the network as ONNX: \(error)")
+        }
     }
 
     /// Whether Float32 storage loses nothing: every dense and convolution weight and bias.
