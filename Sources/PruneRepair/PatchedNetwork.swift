@@ -9,6 +9,10 @@ import PruneModel
 public struct PatchedNetwork: Sendable {
     public let network: Network
     public let patches: [Patch]
+    /// Whether each patch's K is at least the closed-form bound over the box, which is what
+    /// makes h = 0 wherever G = 0 (and the early exit exact). Unsound patches are evaluated
+    /// faithfully everywhere.
+    public let soundBounds: [Bool]
 
     public init(network: Network, patches: [Patch]) {
         for p in patches {
@@ -17,6 +21,9 @@ public struct PatchedNetwork: Sendable {
         }
         self.network = network
         self.patches = patches
+        self.soundBounds = patches.map {
+            $0.bound >= Patch.requiredBound(offset: $0.offset, linear: $0.linear, box: network.input.box)
+        }
     }
 
     /// Logits of f̂ and of f on a batch of raw inputs, and every non-zero gate.
@@ -88,7 +95,12 @@ public struct PatchedNetwork: Sendable {
                     if sum < 1 { best[b] = max(best[b] ?? 0, 1 - sum) }
                 }
             }
-            for (b, value) in best where value > 0 { result.append(ActiveGate(point: b, patch: k, value: value)) }
+            if soundBounds[k] {
+                for (b, value) in best where value > 0 { result.append(ActiveGate(point: b, patch: k, value: value)) }
+            } else {
+                // K below the closed form: h need not vanish where G = 0, so no early exit.
+                for b in 0..<batch { result.append(ActiveGate(point: b, patch: k, value: best[b] ?? 0)) }
+            }
         }
         return result.sorted { ($0.point, $0.patch) < ($1.point, $1.patch) }
     }

@@ -46,9 +46,11 @@ final class PatchTests: XCTestCase {
     /// The closed form is the least sound K: with K slightly below it, a search finds a point
     /// where the gate is closed and yet the patch changes the output.
     func testKBelowTheClosedFormIsCaughtByANonLocalPoint() throws {
-        let net = try randomNetwork([3, 6, 3], seed: 77)
+        // Many neurons make small regions; the region sits at the corner opposite the one
+        // where |p| peaks, so the gate is closed there.
+        let net = try randomNetwork([3, 40, 3], seed: 77)
         var rng = SeededGenerator(seed: 1)
-        let region = try LinearRegion(network: net, containing: randomPoint(3, &rng))
+        let region = try LinearRegion(network: net, containing: [0.02, 0.98, 0.02])
         let d = [0.0, 0.0, 0.0]
         let linear = [1.5, -0.5, 0.25, 0, 0, 0, 0, 0, 0]
         let k = Patch.requiredBound(offset: d, linear: linear, box: net.input.box)
@@ -66,6 +68,8 @@ final class PatchTests: XCTestCase {
             XCTAssertEqual(soundOut.logits, soundOut.originalLogits)
             if weakOut.logits != weakOut.originalLogits { found = true; break }
         }
+        XCTAssertFalse(PatchedNetwork(network: net, patches: [weak]).soundBounds[0])
+        XCTAssertTrue(PatchedNetwork(network: net, patches: [sound]).soundBounds[0])
         XCTAssertTrue(found, "a K below the closed form must change the network where the gate is 0")
     }
 
