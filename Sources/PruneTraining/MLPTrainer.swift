@@ -71,12 +71,8 @@ public struct MLPTrainer {
             var first = 0
             while first < n {
                 let rows = min(batch, n - first)
-                for r in 0..<rows {
-                    let src = order[first + r] * m
-                    let dst = r * m
-                    for j in 0..<m { buffers.activations[0][dst + j] = features[src + j] }
-                    buffers.labels[r] = labels[order[first + r]]
-                }
+                VectorKernels.gatherRows(features, width: m, indices: order[first..<(first + rows)], into: &buffers.activations[0])
+                for r in 0..<rows { buffers.labels[r] = labels[order[first + r]] }
                 let (loss, hits) = trainStep(&buffers, rows: rows)
                 lossSum += loss
                 correct += hits
@@ -147,15 +143,10 @@ public struct MLPTrainer {
         let last = sizes.count - 2
         for l in 0...last {
             let (nin, nout) = (sizes[l], sizes[l + 1])
-            let bias = biases[l]
-            for r in 0..<rows {
-                for j in 0..<nout { b.activations[l + 1][r * nout + j] = bias[j] }
-            }
+            VectorKernels.fillRows(&b.activations[l + 1], rows: rows, with: biases[l])
             BLAS.gemm(.none, .transposed, m: rows, n: nout, k: nin, a: b.activations[l], lda: nin,
                       b: weights[l], ldb: nin, beta: 1, c: &b.activations[l + 1], ldc: nout)
-            if l < last {
-                for i in 0..<(rows * nout) where !(b.activations[l + 1][i] > 0) { b.activations[l + 1][i] = 0 }
-            }
+            if l < last { VectorKernels.relu(&b.activations[l + 1], count: rows * nout) }
         }
     }
 
@@ -199,15 +190,12 @@ public struct MLPTrainer {
             // gW = dZᵀ·A (out × in); gb = column sums of dZ.
             BLAS.gemm(.transposed, .none, m: nout, n: nin, k: rows, a: b.gradients[l + 1], lda: nout,
                       b: b.activations[l], ldb: nin, c: &b.gradW[l], ldc: nin)
-            for j in 0..<nout { b.gradB[l][j] = 0 }
-            for r in 0..<rows {
-                for j in 0..<nout { b.gradB[l][j] += b.gradients[l + 1][r * nout + j] }
-            }
+            VectorKernels.columnSums(b.gradients[l + 1], rows: rows, into: &b.gradB[l])
             if l > 0 {
                 // dA = dZ·W, then through the ReLU: zero where the unit was off.
                 BLAS.gemm(.none, .none, m: rows, n: nin, k: nout, a: b.gradients[l + 1], lda: nout,
                           b: weights[l], ldb: nin, c: &b.gradients[l], ldc: nin)
-                for i in 0..<(rows * nin) where !(b.activations[l][i] > 0) { b.gradients[l][i] = 0 }
+                VectorKernels.reluBackward(&b.gradients[l], activations: b.activations[l], count: rows * nin)
             }
         }
         update(b)
@@ -220,29 +208,20 @@ public struct MLPTrainer {
         case .sgd:
             let mu = Float(configuration.momentum)
             for l in weights.indices {
-                for i in weights[l].indices {
-                    velocityW[l][i] = mu * velocityW[l][i] + b.gradW[l][i]
-                    weights[l][i] -= lr * velocityW[l][i]
-                }
-                for i in biases[l].indices {
-                    velocityB[l][i] = mu * velocityB[l][i] + b.gradB[l][i]
-                    biases[l][i] -= lr * velocityB[l][i]
-                }
+                VectorKernels.momentumStep(weights: &weights[l], velocity: &velocityW[l], gradient: b.gradW[l],
+                                           learningRate: lr, momentum: mu)
+                VectorKernels.momentumStep(weights: &biases[l], velocity: &velocityB[l], gradient: b.gradB[l],
+                                           learningRate: lr, momentum: mu)
             }
         case .adam:
             step += 1
             let (beta1, beta2, eps): (Float, Float, Float) = (0.9, 0.999, 1e-8)
             let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
-            func adam(_ w: inout [Float], _ m: inout [Float], _ v: inout [Float], _ g: [Float]) {
-                for i in w.indices {
-                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                    w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                }
-            }
             for l in weights.indices {
-                adam(&weights[l], &velocityW[l], &secondW[l], b.gradW[l])
-                adam(&biases[l], &velocityB[l], &secondB[l], b.gradB[l])
+                VectorKernels.adamStep(weights: &weights[l], first: &velocityW[l], second: &secondW[l], gradient: b.gradW[l],
+                                       learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2)
+                VectorKernels.adamStep(weights: &biases[l], first: &velocityB[l], second: &secondB[l], gradient: b.gradB[l],
+                                       learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2)
             }
         }
     }

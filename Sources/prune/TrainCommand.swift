@@ -24,6 +24,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Labels of the held-out samples (.npy, IDX).")
     var testLabels: String?
 
+    @Option(help: "Index file: 0-based rows of the held-out samples to use.")
+    var testRows: String?
+
     @Option(help: "Hidden layer widths, comma-separated.")
     var hidden: String = "256,256"
 
@@ -66,7 +69,10 @@ struct TrainCommand: ParsableCommand {
             return v
         }
         let trainSet = try training.load()
-        let testSet = try test.map { try DatasetLoader.load(path: $0, labels: testLabels) }
+        let testSet = try test.map { path -> Dataset in
+            let all = try DatasetLoader.load(path: path, labels: testLabels)
+            return try testRows.map { try all.selecting(indexFile: $0) } ?? all
+        }
         let classCount = classes ?? max(trainSet.impliedClassCount, testSet?.impliedClassCount ?? 0)
         try trainSet.validateLabels(classCount: classCount)
         try testSet?.validateLabels(classCount: classCount)
