@@ -27,3 +27,19 @@ if ((${#missing[@]})); then
 fi
 
 command -v swift >/dev/null || { echo "setup: the Swift toolchain (6.0 or later) is not on PATH" >&2; exit 69; }
+
+# With --python: the PyPI packages the interop tests use as oracles (onnx builds fixtures,
+# onnxruntime evaluates exported models). Tests that need them are skipped when they are
+# missing, so a failed install only narrows the suite, and says so.
+if [ "${1:-}" = "--python" ]; then
+  python_packages=(numpy onnx==1.23.2 onnxruntime==1.32.0)
+  if command -v python3 >/dev/null; then
+    if ! python3 -c "import numpy, onnx, onnxruntime" 2>/dev/null; then
+      echo "setup: installing ${python_packages[*]} from PyPI" >&2
+      python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}" \
+        || echo "setup: warning: pip install failed; the onnxruntime interop tests will be skipped" >&2
+    fi
+  else
+    echo "setup: warning: python3 not found; the onnxruntime interop tests will be skipped" >&2
+  fi
+fi
