@@ -3,13 +3,23 @@ import PruneBLAS
 /// The pattern-fixed head f_π: every ReLU replaced by multiplication with the diagonal 0/1
 /// matrix D_ℓ of a pattern, so f_π(x) = F₁x + F₂ is affine in the feature vector x. These
 /// functions never materialise F₁ or the region's constraint rows.
+///
+/// Each takes a batch of k rows and either one pattern for all rows or one pattern per row:
+/// rows of different regions share the same matrix products, so many regions are processed
+/// for the price of one larger product.
 extension Network {
     /// Hidden pre-activations z_π(x) (k × N, stacked by layer) and logits f_π(x) (k × C) of the
     /// pattern-fixed head at a batch of k feature vectors (k × featureCount, row-major). On the
     /// region of π they equal z(x) and f(x); outside it they are the affine continuation.
     public func patternFixedForward(pattern: ActivationPattern, features x: [Double]) -> (preactivations: [Double], logits: [Double]) {
-        precondition(pattern.layerWidths == hiddenWidths && x.count % featureCount == 0, "pattern or points do not fit the network")
+        patternFixedForward(patterns: [pattern], features: x)
+    }
+
+    /// As above with `patterns` holding one pattern per row (or a single pattern for all).
+    public func patternFixedForward(patterns: [ActivationPattern], features x: [Double]) -> (preactivations: [Double], logits: [Double]) {
+        precondition(x.count % featureCount == 0, "points do not fit the network")
         let k = x.count / featureCount
+        checkPatterns(patterns, rows: k)
         var a = x
         var pre = [Double](repeating: 0, count: k * hiddenCount)
         var offset = 0
@@ -22,6 +32,7 @@ extension Network {
                       a: a, lda: layer.inputs, b: layer.weights, ldb: layer.inputs, beta: 1, c: &z, ldc: layer.outputs)
             if index == layers.count - 1 { return (pre, z) }
             for r in 0..<k {
+                let pattern = patterns.count == 1 ? patterns[0] : patterns[r]
                 for j in 0..<layer.outputs {
                     pre[r * hiddenCount + offset + j] = z[r * layer.outputs + j]
                     if !pattern[offset + j] { z[r * layer.outputs + j] = 0 }
@@ -42,7 +53,13 @@ extension Network {
     /// a_i = −s_i ŵ_i, which is what certificate checks need.
     public func pullback(pattern: ActivationPattern, outputCotangents v: [Double], count k: Int,
                          hiddenCotangents h: [Double]? = nil) -> [Double] {
-        precondition(pattern.layerWidths == hiddenWidths, "pattern does not fit the network")
+        pullback(patterns: [pattern], outputCotangents: v, count: k, hiddenCotangents: h)
+    }
+
+    /// As above with `patterns` holding one pattern per row (or a single pattern for all).
+    public func pullback(patterns: [ActivationPattern], outputCotangents v: [Double], count k: Int,
+                         hiddenCotangents h: [Double]? = nil) -> [Double] {
+        checkPatterns(patterns, rows: k)
         precondition(v.count == k * outputCount, "output cotangents are not k × C")
         precondition(h == nil || h!.count == k * hiddenCount, "hidden cotangents are not k × N")
         var g = v
@@ -58,6 +75,7 @@ extension Network {
             let width = layer.inputs
             offset -= width
             for r in 0..<k {
+                let pattern = patterns.count == 1 ? patterns[0] : patterns[r]
                 for j in 0..<width {
                     if !pattern[offset + j] { next[r * width + j] = 0 }
                     if let h { next[r * width + j] += h[r * hiddenCount + offset + j] }
@@ -71,5 +89,10 @@ extension Network {
     /// The vector–Jacobian product for a single logit cotangent v: vᵀF₁.
     public func pullback(pattern: ActivationPattern, outputCotangent v: [Double]) -> [Double] {
         pullback(pattern: pattern, outputCotangents: v, count: 1)
+    }
+
+    private func checkPatterns(_ patterns: [ActivationPattern], rows k: Int) {
+        precondition(patterns.count == 1 || patterns.count == k, "need one pattern, or one per row")
+        precondition(patterns.allSatisfy { $0.layerWidths == hiddenWidths }, "pattern does not fit the network")
     }
 }

@@ -1,56 +1,92 @@
 import PruneModel
 
-/// Lagrangian upper bounds on a linear function of the logits over a region.
+/// Lagrangian upper bounds on linear functions over linear regions, many at once.
 ///
-/// For any multipliers y ≥ 0 on the region rows and any cotangent v on the logits,
+/// Row r asks for an upper bound on max over S_r ∩ X of φ_r(x) = v_rᵀf_{π_r}(x) + h_rᵀz_{π_r}(x)
+/// (logit cotangent v_r; optional hidden objective h_r, which covers rows of other regions
+/// because the first layer's pre-activations are the same for every pattern). For any
+/// multipliers y_r ≥ 0 on the region rows,
 ///
-///     max_{x ∈ S ∩ X} vᵀf(x)  ≤  U(y) = max_{x ∈ X} [ vᵀf_π(x) + Σ_i y_i s_i z_{π,i}(x) ],
+///     max_{x ∈ S_r ∩ X} φ_r(x)  ≤  U_r(y_r) = max_{x ∈ X} [ φ_r(x) + Σ_i y_ri s_ri z_{π_r,i}(x) ],
 ///
-/// because on S every s_i z_{π,i}(x) ≥ 0 and f = f_π. The inner function is affine in x, so U
-/// is one backward pass (its gradient g = vᵀF₁ + Σ y_i s_i ŵ_i) plus the box corner chosen by
+/// because on S_r every s_i z_{π,i}(x) ≥ 0. The inner function is affine in x, so U is one
+/// backward pass (its gradient g = v_rᵀF₁ + Σ (h + y⊙s)_i ŵ_i) plus the box corner chosen by
 /// the signs of g. This is the dual certificate a verifier re-checks without an LP solver.
-public struct DualBound: Sendable {
-    public let region: LinearRegion
-    /// The box X over the head's input (the feature vector).
+/// Rows of different regions share the matrix products.
+public struct DualProblem: Sendable {
+    public let network: Network
+    /// The box over the head's input (the feature vector).
     public let box: InputBox
-    /// Pattern-fixed logits and pre-activations at x = 0: the constant term of U.
+    /// One pattern per row (or one for every row).
+    public let patterns: [ActivationPattern]
+    public let cotangents: [Double]
+    public let hiddenObjective: [Double]?
+    public let count: Int
+    /// Pattern-fixed logits and pre-activations at x = 0, per row: the constant term of U.
     private let logitsAtZero: [Double]
     private let preactivationsAtZero: [Double]
 
-    public init(region: LinearRegion, box: InputBox) {
-        precondition(box.count == region.network.featureCount, "box does not match the feature vector")
-        self.region = region
+    public init(network: Network, box: InputBox, patterns: [ActivationPattern], cotangents v: [Double],
+                count k: Int, hiddenObjective: [Double]? = nil) {
+        precondition(box.count == network.featureCount, "box does not match the feature vector")
+        precondition(v.count == k * network.outputCount, "cotangents are not k × C")
+        precondition(hiddenObjective == nil || hiddenObjective!.count == k * network.hiddenCount)
+        self.network = network
         self.box = box
-        let zero = region.network.patternFixedForward(pattern: region.pattern,
-                                                      features: [Double](repeating: 0, count: box.count))
-        logitsAtZero = zero.logits
-        preactivationsAtZero = zero.preactivations
+        self.patterns = patterns
+        self.cotangents = v
+        self.hiddenObjective = hiddenObjective
+        self.count = k
+        // One forward at 0 per distinct pattern, spread to the rows.
+        var unique = [ActivationPattern]()
+        var slot = [ActivationPattern: Int]()
+        for p in patterns where slot[p] == nil {
+            slot[p] = unique.count
+            unique.append(p)
+        }
+        let zero = network.patternFixedForward(patterns: unique,
+                                               features: [Double](repeating: 0, count: unique.count * network.featureCount))
+        let (c, n) = (network.outputCount, network.hiddenCount)
+        var logits = [Double](), pre = [Double]()
+        logits.reserveCapacity(k * c)
+        pre.reserveCapacity(k * n)
+        for r in 0..<k {
+            let u = slot[patterns.count == 1 ? patterns[0] : patterns[r]]!
+            logits += zero.logits[(u * c)..<((u + 1) * c)]
+            pre += zero.preactivations[(u * n)..<((u + 1) * n)]
+        }
+        logitsAtZero = logits
+        preactivationsAtZero = pre
     }
 
-    /// U(y) for k (cotangent, multiplier) pairs at once: `v` is k × C, `y` is k × N (entries
-    /// ≥ 0). Returns the k bounds and the maximising corners (k × featureCount).
-    ///
-    /// `hiddenObjective` (k × N, optional) adds hᵀz_π(x) to the objective: the maximised
-    /// function is then vᵀf_π(x) + hᵀz_π(x), which covers rows of other regions whose
-    /// pre-activations are shared with this one (all of the first layer).
-    public func evaluate(cotangents v: [Double], multipliers y: [Double], count k: Int,
-                         hiddenObjective: [Double]? = nil) -> (values: [Double], corners: [Double]) {
-        let net = region.network
-        let (n, c, m) = (net.hiddenCount, net.outputCount, net.featureCount)
-        precondition(v.count == k * c && y.count == k * n, "cotangents or multipliers have the wrong size")
-        precondition(hiddenObjective == nil || hiddenObjective!.count == k * n, "hidden objective has the wrong size")
+    /// The single-region form: every row over `region`.
+    public init(region: LinearRegion, box: InputBox, cotangents v: [Double], count k: Int,
+                hiddenObjective: [Double]? = nil) {
+        self.init(network: region.network, box: box, patterns: [region.pattern], cotangents: v, count: k,
+                  hiddenObjective: hiddenObjective)
+    }
+
+    public func pattern(ofRow r: Int) -> ActivationPattern { patterns.count == 1 ? patterns[0] : patterns[r] }
+
+    /// U(y) for every row (`y` is k × N, entries ≥ 0), and the maximising corners (k × m).
+    public func evaluate(multipliers y: [Double]) -> (values: [Double], corners: [Double]) {
+        let (n, c, m, k) = (network.hiddenCount, network.outputCount, network.featureCount, count)
+        precondition(y.count == k * n, "multipliers are not k × N")
         var signed = y
-        for i in signed.indices where !region.pattern[i % n] { signed[i] = -signed[i] }
+        for r in 0..<k {
+            let pattern = self.pattern(ofRow: r)
+            for i in 0..<n where !pattern[i] { signed[r * n + i] = -signed[r * n + i] }
+        }
         if let h = hiddenObjective {
             for i in signed.indices { signed[i] += h[i] }
         }
-        let g = net.pullback(pattern: region.pattern, outputCotangents: v, count: k, hiddenCotangents: signed)
+        let g = network.pullback(patterns: patterns, outputCotangents: cotangents, count: k, hiddenCotangents: signed)
         var values = [Double](repeating: 0, count: k)
         var corners = [Double](repeating: 0, count: k * m)
         for r in 0..<k {
             var total = 0.0
-            for j in 0..<c { total += v[r * c + j] * logitsAtZero[j] }
-            for i in 0..<n { total += signed[r * n + i] * preactivationsAtZero[i] }
+            for j in 0..<c { total += cotangents[r * c + j] * logitsAtZero[r * c + j] }
+            for i in 0..<n { total += signed[r * n + i] * preactivationsAtZero[r * n + i] }
             for col in 0..<m {
                 let gc = g[r * m + col]
                 let corner = gc >= 0 ? box.upper[col] : box.lower[col]
@@ -62,8 +98,19 @@ public struct DualBound: Sendable {
         return (values, corners)
     }
 
-    /// The box-only bound (y = 0): max over X of vᵀf_π(x), the loosest certificate.
-    public func boxOnly(cotangents v: [Double], count k: Int) -> [Double] {
-        evaluate(cotangents: v, multipliers: [Double](repeating: 0, count: k * region.rowCount), count: k).values
+    /// The box-only bound (y = 0): max over X of φ, the loosest certificate.
+    public func boxOnly() -> [Double] {
+        evaluate(multipliers: [Double](repeating: 0, count: count * network.hiddenCount)).values
+    }
+
+    /// ∂U/∂y at the given corners: the slacks s ⊙ z_π(x*) of each row's own region (k × N).
+    func slackGradient(corners: [Double]) -> [Double] {
+        let n = network.hiddenCount
+        var z = network.patternFixedForward(patterns: patterns, features: corners).preactivations
+        for r in 0..<count {
+            let pattern = self.pattern(ofRow: r)
+            for i in 0..<n where !pattern[i] { z[r * n + i] = -z[r * n + i] }
+        }
+        return z
     }
 }

@@ -8,7 +8,7 @@ import PruneModel
 public struct ExactRegionBound: Sendable {
     /// max over S ∩ X of vᵀ(F₁x + F₂).
     public let value: Double
-    /// Duals y ≥ 0 of the region rows (N), usable with `DualBound.evaluate`.
+    /// Duals y ≥ 0 of the region rows (N), usable with `DualProblem.evaluate`.
     public let multipliers: [Double]
     /// The maximiser found by the solver.
     public let maximizer: [Double]

@@ -50,25 +50,49 @@ public struct RegionCertifier: Sendable {
     }
 
     public func certify(pattern: ActivationPattern, target t: Int) throws -> RegionCertificate {
-        let region = LinearRegion(network: network, pattern: pattern)
-        let (v, js) = specRows(target: t)
+        try certify([(pattern, t)])[0]
+    }
+
+    /// Certificates for many (region, target) pairs; in fast mode all their spec rows share
+    /// one optimisation (one set of matrix products per step).
+    public func certify(_ requests: [(pattern: ActivationPattern, target: Int)]) throws -> [RegionCertificate] {
         let (c, n) = (network.outputCount, network.hiddenCount)
-        var bounds = [Double](repeating: 0, count: c)
-        var multipliers = [Double](repeating: 0, count: c * n)
-        let dual = DualBound(region: region, box: box)
+        var patterns = [ActivationPattern](), v = [Double](), logits = [Int](), owner = [Int]()
+        for (q, request) in requests.enumerated() {
+            let rows = specRows(target: request.target)
+            v += rows.cotangents
+            logits += rows.logits
+            owner += Array(repeating: q, count: rows.logits.count)
+            patterns += Array(repeating: request.pattern, count: rows.logits.count)
+        }
+        guard !logits.isEmpty else { return [] }
+        let problem = DualProblem(network: network, box: box, patterns: patterns, cotangents: v, count: logits.count)
         let ys: [Double]
         switch mode {
         case .fast:
-            ys = optimizer.minimize(dual, cotangents: v, count: js.count).multipliers
+            ys = optimizer.minimize(problem).multipliers
         case .exact:
-            ys = try region.exactBounds(cotangents: v, count: js.count, box: box).flatMap(\.multipliers)
+            var all = [Double]()
+            for request in requests {
+                let rows = specRows(target: request.target)
+                let region = LinearRegion(network: network, pattern: request.pattern)
+                all += try region.exactBounds(cotangents: rows.cotangents, count: rows.logits.count, box: box)
+                    .flatMap(\.multipliers)
+            }
+            ys = all
         }
         // The bound is what the multipliers prove, recomputed the way a verifier will.
-        let values = dual.evaluate(cotangents: v, multipliers: ys, count: js.count).values
-        for (r, j) in js.enumerated() {
-            bounds[j] = values[r]
-            for i in 0..<n { multipliers[j * n + i] = ys[r * n + i] }
+        let values = problem.evaluate(multipliers: ys).values
+        var bounds = requests.map { _ in [Double](repeating: 0, count: c) }
+        var multipliers = requests.map { _ in [Double](repeating: 0, count: c * n) }
+        for r in 0..<logits.count {
+            let (q, j) = (owner[r], logits[r])
+            bounds[q][j] = values[r]
+            for i in 0..<n { multipliers[q][j * n + i] = ys[r * n + i] }
         }
-        return RegionCertificate(pattern: pattern, target: t, bounds: bounds, multipliers: multipliers)
+        return requests.indices.map {
+            RegionCertificate(pattern: requests[$0].pattern, target: requests[$0].target,
+                              bounds: bounds[$0], multipliers: multipliers[$0])
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PruneCore
 import PruneModel
 
@@ -59,6 +60,9 @@ public struct Unlearner: Sendable {
         while !remaining.isEmpty && rounds < configuration.maxRounds {
             rounds += 1
             let clusters = cluster(remaining, inputs: inputs, round: rounds)
+            // Targets and member regions of every cluster, then all certificates in one batch.
+            var plans = [(target: Int, patterns: [ActivationPattern], certified: Range<Int>)]()
+            var requests = [(pattern: ActivationPattern, target: Int)]()
             for members in clusters {
                 let rep = members.representative
                 let target = chooseTarget(label: labels[rep], logits: original.logits(of: rep), rng: &rng)
@@ -67,35 +71,64 @@ public struct Unlearner: Sendable {
                 var patterns = [original.patterns[rep]]
                 for p in kept where !patterns.contains(original.patterns[p]) { patterns.append(original.patterns[p]) }
                 let certified = configuration.certify == .all ? patterns : [patterns[0]]
+                plans.append((target, patterns, requests.count..<(requests.count + certified.count)))
+                requests += certified.map { ($0, target) }
+            }
+            let certifyStart = Date()
+            let certificates = try certifier.certify(requests)
+            log(String(format: "round %d: %d region certificates in %.2f s", rounds, requests.count, Date().timeIntervalSince(certifyStart)))
+            let gammaStart = Date()
+            defer { log(String(format: "round %d: γ calibration %.2f s", rounds, Date().timeIntervalSince(gammaStart))) }
+            for plan in plans {
                 var worst = [Double](repeating: -Double.infinity, count: c)
-                var certificates = [RegionCertificate]()
-                for pattern in certified {
-                    let certificate = try certifier.certify(pattern: pattern, target: target)
-                    for j in 0..<c where j != target { worst[j] = max(worst[j], certificate.bounds[j]) }
-                    certificates.append(certificate)
+                for certificate in certificates[plan.certified] {
+                    for j in 0..<c where j != plan.target { worst[j] = max(worst[j], certificate.bounds[j]) }
+                    regionCertificates.append((patches.count, certificate))
                 }
-                worst[target] = 0
-                let offset = OffsetSolver.minimalOffset(bounds: worst, target: target, margin: configuration.margin)
+                worst[plan.target] = 0
+                let offset = OffsetSolver.minimalOffset(bounds: worst, target: plan.target, margin: configuration.margin)
                 let bound = Patch.requiredBound(offset: offset, linear: nil, box: box)
-                let gamma = chooseGamma(patterns, calibration: calibration, patchIndex: patches.count)
+                let gamma = chooseGamma(plan.patterns, calibration: calibration, patchIndex: patches.count)
                 gammas.append(gamma)
-                for certificate in certificates { regionCertificates.append((patches.count, certificate)) }
-                patches.append(Patch(members: patterns, gamma: gamma.chosen, offset: offset, bound: bound, target: target))
+                patches.append(Patch(members: plan.patterns, gamma: gamma.chosen, offset: offset, bound: bound, target: plan.target))
             }
             let margins = try pointMargins(PatchedNetwork(network: network, patches: patches), inputs: inputs, labels: labels)
             remaining = (0..<count).filter { !(margins[$0] > configuration.margin) }
             log("round \(rounds): \(patches.count) patches, \(count - remaining.count) of \(count) points forgotten")
         }
 
+        // C6: account for every other patch on each certified region; proofs may sharpen γ.
+        let analysis = InterferenceAnalysis(network: network, box: box, margin: configuration.margin,
+                                            optimizer: FastDualOptimizer(steps: configuration.fastSteps))
+        let analysisStart = Date()
+        let (interference, sharpened) = analysis.analyse(certificates: regionCertificates, patches: patches)
+        var counts = [String: Int]()
+        for r in interference {
+            for t in r.treatments.values {
+                switch t {
+                case .shared: counts["shared", default: 0] += 1
+                case .harmless: counts["harmless", default: 0] += 1
+                case .absorbed: counts["absorbed", default: 0] += 1
+                case .gateClosed: counts["gate closed", default: 0] += 1
+                }
+            }
+        }
+        log(String(format: "interference: %.2f s; ", Date().timeIntervalSince(analysisStart))
+            + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            + "; bounds " + interference.map { String(format: "%.2f", $0.patchedBound) }.joined(separator: " "))
+        patches = patches.enumerated().map { k, p in
+            Patch(members: p.members, gamma: sharpened[k], offset: p.offset, linear: p.linear, bound: p.bound, target: p.target)
+        }
+        gammas = gammas.map { GammaChoice(patch: $0.patch, closing: $0.closing, chosen: sharpened[$0.patch], referenceInside: $0.referenceInside) }
         let patched = PatchedNetwork(network: network, patches: patches)
         let margins = try pointMargins(patched, inputs: inputs, labels: labels)
-        let interference = InterferenceBound(network: network, box: box, patches: patches)
         var certificates = [PatchCertificate]()
         var certifiedPatterns = Set<PatternKey>()
-        for (k, certificate) in regionCertificates {
-            let bound = interference.patchedBound(certificate: certificate, patch: k)
-            certificates.append(PatchCertificate(patch: k, certificate: certificate, patchedBound: bound))
-            if bound <= -configuration.margin { certifiedPatterns.insert(PatternKey(patch: k, pattern: certificate.pattern)) }
+        for (q, (k, certificate)) in regionCertificates.enumerated() {
+            let result = interference[q]
+            certificates.append(PatchCertificate(patch: k, certificate: certificate, patchedBound: result.patchedBound,
+                                                 interference: result.treatments))
+            if result.patchedBound <= -configuration.margin { certifiedPatterns.insert(PatternKey(patch: k, pattern: certificate.pattern)) }
         }
         let points = (0..<count).map { i -> ForgottenPointRecord in
             let pattern = original.patterns[i]

@@ -31,6 +31,8 @@ public struct PatchCertificate: Sendable, Equatable {
     public let certificate: RegionCertificate
     /// The certified bound after patching: max_j (M_j + d_j − d_t + interference_j); ≤ −τ.
     public let patchedBound: Double
+    /// How every other patch that could matter was accounted for (C6).
+    public let interference: [Int: InterferenceTreatment]
 }
 
 /// How γ was chosen for a patch.

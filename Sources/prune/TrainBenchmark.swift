@@ -46,13 +46,7 @@ struct TrainBenchmark: ParsableCommand {
 
     func run() throws {
         let dir = try Self.locateMNIST(mnist)
-        let files = try ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
-            .map { name -> String in
-                for candidate in [name, name + ".gz"] where FileManager.default.fileExists(atPath: dir + "/" + candidate) {
-                    return dir + "/" + candidate
-                }
-                throw IOError.notFound(path: dir + "/" + name + "[.gz]")
-            }
+        let files = try Self.mnistFiles(in: dir)
         Console.out("MNIST from \(dir); hidden \(hidden); batch \(batch); \(epochs) epochs; lr \(lr), momentum \(momentum); \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
         var numpyEpochs = [(seconds: Double, accuracy: Double)]()
@@ -91,6 +85,18 @@ struct TrainBenchmark: ParsableCommand {
             let numpyMedian = Self.median(numpyEpochs.map(\.seconds))
             Console.out(String(format: "median epoch: numpy %.3f s; ratio prune/numpy %.3f (target ≤ 1.5)", numpyMedian, pruneMedian / numpyMedian))
         }
+    }
+
+    /// The four IDX files (each optionally gzip-compressed): train images, train labels,
+    /// test images, test labels.
+    static func mnistFiles(in dir: String) throws -> [String] {
+        try ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+            .map { name -> String in
+                for candidate in [name, name + ".gz"] where FileManager.default.fileExists(atPath: dir + "/" + candidate) {
+                    return dir + "/" + candidate
+                }
+                throw IOError.notFound(path: dir + "/" + name + "[.gz]")
+            }
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -1,0 +1,154 @@
+import PruneModel
+
+/// How another patch k′ is accounted for on a certified region S (check C6).
+public enum InterferenceTreatment: Sendable, Equatable {
+    /// S is one of k′'s member regions: G_{k′} = 1 on S, so h_{k′} = d_{k′} there exactly.
+    case shared
+    /// k′ can only push the target up or the others down on S (its offsets have the right
+    /// signs), so its worst case adds nothing.
+    case harmless
+    /// G_{k′} = 0 on all of S ∩ X: for each member π′ of k′, the first-layer neurons where π′
+    /// and S's pattern differ have slacks on S summing to at least `lowerBounds[member]`, and
+    /// γ_{k′} ≥ 1/lowerBound makes the gate vanish. `multipliers` (one N-vector per member)
+    /// prove each lower bound through `DualProblem`.
+    case gateClosed(lowerBounds: [Double], multipliers: [[Double]])
+    /// Nothing proved: its worst case max(0, d′_j) − min(0, d′_t) is added to every spec row.
+    case absorbed
+}
+
+/// The C6 analysis of one certificate: its final bound and how each other patch was treated.
+public struct InterferenceResult: Sendable, Equatable {
+    public let certificate: Int
+    /// max over j ≠ t of M_j + d_j − d_t + Σ interference_j; the region claim holds if ≤ −τ.
+    public let patchedBound: Double
+    /// Treatment of every other patch (index → treatment); harmless patches are omitted.
+    public let treatments: [Int: InterferenceTreatment]
+}
+
+/// Decides, for every certified region, how the other patches are accounted for: exactly
+/// (shared members), for free (harmless signs), by absorbing their worst case while the
+/// region's slack allows, and otherwise by proving their gates closed on the region with a
+/// dual bound — which may require raising their γ (a sharper gate, never a wider one).
+public struct InterferenceAnalysis: Sendable {
+    public let network: Network
+    public let box: InputBox
+    public let margin: Double
+    public let optimizer: FastDualOptimizer
+
+    public init(network: Network, box: InputBox, margin: Double, optimizer: FastDualOptimizer = FastDualOptimizer(steps: 200)) {
+        self.network = network
+        self.box = box
+        self.margin = margin
+        self.optimizer = optimizer
+    }
+
+    /// Worst-case contribution of patch `d′` to spec row j of a region with target t.
+    static func worstCase(_ d: [Double], j: Int, t: Int) -> Double { max(0, d[j]) - min(0, d[t]) }
+
+    /// Analyses every certificate; returns the results and the (possibly raised) γ of each patch.
+    public func analyse(certificates: [(patch: Int, certificate: RegionCertificate)], patches: [Patch])
+        -> (results: [InterferenceResult], gammas: [Double]) {
+        let n1 = network.hiddenWidths.first ?? 0
+        var gammas = patches.map(\.gamma)
+        // Pass 1: exact and free treatments, then absorb the cheapest harms while slack lasts.
+        struct Pending { let certificate: Int; let other: Int }
+        var treatments = [[Int: InterferenceTreatment]](repeating: [:], count: certificates.count)
+        var pending = [Pending]()
+        for (q, (k, certificate)) in certificates.enumerated() {
+            let t = certificate.target
+            let own = patches[k].offset
+            var rows = [Int: Double]()  // j → current bound
+            for j in certificate.bounds.indices where j != t { rows[j] = certificate.bounds[j] + own[j] - own[t] }
+            var harmful = [(other: Int, harm: [Int: Double], total: Double)]()
+            for (other, patch) in patches.enumerated() where other != k {
+                if patch.members.contains(certificate.pattern) {
+                    treatments[q][other] = .shared
+                    for j in rows.keys { rows[j]! += patch.offset[j] - patch.offset[t] }
+                    continue
+                }
+                var harm = [Int: Double]()
+                for j in rows.keys {
+                    let w = Self.worstCase(patch.offset, j: j, t: t)
+                    if w > 0 { harm[j] = w }
+                }
+                if harm.isEmpty { continue }
+                harmful.append((other, harm, harm.values.reduce(0, +)))
+            }
+            harmful.sort { ($0.total, $0.other) < ($1.total, $1.other) }
+            for item in harmful {
+                let fits = item.harm.allSatisfy { rows[$0.key]! + $0.value <= -margin }
+                if fits {
+                    for (j, w) in item.harm { rows[j]! += w }
+                    treatments[q][item.other] = .absorbed
+                } else {
+                    pending.append(Pending(certificate: q, other: item.other))
+                }
+            }
+        }
+        // Pass 2: prove the remaining gates closed, all rows of all regions in one problem.
+        var rowsOf = [(pending: Int, member: Int)]()
+        var patterns = [ActivationPattern](), objective = [Double](), goals = [Double]()
+        let n = network.hiddenCount
+        for (p, item) in pending.enumerated() {
+            let s = certificates[item.certificate].certificate.pattern
+            for (mIndex, member) in patches[item.other].members.enumerated() {
+                var h = [Double](repeating: 0, count: n)
+                var differs = false
+                for i in 0..<n1 where s[i] != member[i] {
+                    // Maximise −Σ s_i z¹_i: its negation is the summed violation of π′'s rows.
+                    h[i] = s[i] ? -1 : 1
+                    differs = true
+                }
+                guard differs else { continue }
+                rowsOf.append((p, mIndex))
+                patterns.append(s)
+                objective += h
+                goals.append(-1 / gammas[item.other])
+            }
+        }
+        var proofs = [Int: [(member: Int, lower: Double, y: [Double])]]()
+        if !rowsOf.isEmpty {
+            let problem = DualProblem(network: network, box: box, patterns: patterns,
+                                      cotangents: [Double](repeating: 0, count: rowsOf.count * network.outputCount),
+                                      count: rowsOf.count, hiddenObjective: objective)
+            // Start from y = 1 on the differing rows: it cancels the objective (bound 0), and
+            // the search only has to push the bound below zero.
+            let initial = objective.map { $0 != 0 ? 1.0 : 0.0 }
+            let (values, ys) = optimizer.minimize(problem, goals: goals, initial: initial)
+            for (r, row) in rowsOf.enumerated() where values[r] < 0 {
+                proofs[row.pending, default: []].append((row.member, -values[r], Array(ys[(r * n)..<((r + 1) * n)])))
+            }
+        }
+        for (p, item) in pending.enumerated() {
+            let members = patches[item.other].members.count
+            if let found = proofs[p], found.count == members {
+                let sorted = found.sorted { $0.member < $1.member }
+                let lowest = sorted.map(\.lower).min()!
+                gammas[item.other] = max(gammas[item.other], (1 / lowest) * (1 + 1e-6))
+                treatments[item.certificate][item.other] = .gateClosed(lowerBounds: sorted.map(\.lower), multipliers: sorted.map(\.y))
+            } else {
+                treatments[item.certificate][item.other] = .absorbed
+            }
+        }
+        // Final bounds with every treatment.
+        let results = certificates.enumerated().map { (q, entry) -> InterferenceResult in
+            let (k, certificate) = entry
+            let t = certificate.target
+            let own = patches[k].offset
+            var worst = -Double.infinity
+            for j in certificate.bounds.indices where j != t {
+                var bound = certificate.bounds[j] + own[j] - own[t]
+                for (other, treatment) in treatments[q] {
+                    switch treatment {
+                    case .shared: bound += patches[other].offset[j] - patches[other].offset[t]
+                    case .absorbed: bound += Self.worstCase(patches[other].offset, j: j, t: t)
+                    case .harmless, .gateClosed: break
+                    }
+                }
+                worst = max(worst, bound)
+            }
+            return InterferenceResult(certificate: q, patchedBound: worst, treatments: treatments[q])
+        }
+        return (results, gammas)
+    }
+}
