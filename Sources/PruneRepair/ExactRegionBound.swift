@@ -2,11 +2,11 @@ import PruneCore
 import PruneLP
 import PruneModel
 
-/// The exact maximum of vᵀf(x) over S ∩ X by linear programming (CLP), with the optimal dual
-/// multipliers of the region rows: the tightest certificate, and the one REASSURE's patch
-/// minimality rests on.
+/// The exact maximum of a row's objective over S ∩ X by linear programming (CLP), with the
+/// optimal multipliers of the region rows: the tightest certificate, and the check that the
+/// fast bounds are close to optimal.
 public struct ExactRegionBound: Sendable {
-    /// max over S ∩ X of vᵀ(F₁x + F₂).
+    /// max over S ∩ X of the row's objective.
     public let value: Double
     /// Duals y ≥ 0 of the region rows (N), usable with `DualProblem.evaluate`.
     public let multipliers: [Double]
@@ -15,27 +15,30 @@ public struct ExactRegionBound: Sendable {
     public let iterations: Int
 }
 
-extension LinearRegion {
-    /// Solves one LP per cotangent (rows of `v`, k × C) over S ∩ `box`.
-    public func exactBounds(cotangents v: [Double], count k: Int, box: InputBox,
-                            options: LPSolveOptions = LPSolveOptions()) throws -> [ExactRegionBound] {
-        let (a, b) = constraints()
-        let (f1, f2) = affineMap()
-        let (n, m, c) = (rowCount, network.featureCount, network.outputCount)
-        var rows = [LPRow]()
-        rows.reserveCapacity(n)
-        for i in 0..<n { rows.append(LPRow(dense: Array(a[(i * m)..<((i + 1) * m)]), upper: b[i])) }
-        let variables = (0..<m).map { LPVariable(lower: box.lower[$0], upper: box.upper[$0]) }
+extension DualProblem {
+    /// Solves one LP per row over S_r ∩ X: maximise φ_r(x) subject to the region rows Ax ≤ b
+    /// and the box. φ_r's gradient and constant come from the same pullback the dual bound uses.
+    public func exactBounds(rows: [Int]? = nil, options: LPSolveOptions = LPSolveOptions()) throws -> [ExactRegionBound] {
+        let (n, m, c) = (network.hiddenCount, network.featureCount, network.outputCount)
+        let selected = rows ?? Array(0..<count)
         var results = [ExactRegionBound]()
-        for r in 0..<k {
-            var objective = [Double](repeating: 0, count: m)
-            var constant = 0.0
-            for j in 0..<c where v[r * c + j] != 0 {
-                let w = v[r * c + j]
-                for col in 0..<m { objective[col] += w * f1[j * m + col] }
-                constant += w * f2[j]
+        var constraintCache = [ActivationPattern: [LPRow]]()
+        let variables = (0..<m).map { LPVariable(lower: box.lower[$0], upper: box.upper[$0]) }
+        for r in selected {
+            let pattern = self.pattern(ofRow: r)
+            let single = DualProblem(network: network, box: box, patterns: [pattern],
+                                     cotangents: Array(cotangents[(r * c)..<((r + 1) * c)]), count: 1,
+                                     hiddenObjective: hiddenObjective.map { Array($0[(r * n)..<((r + 1) * n)]) })
+            let (gradient, constant) = single.objectiveAffineForm()
+            let rowsOfRegion: [LPRow]
+            if let cached = constraintCache[pattern] {
+                rowsOfRegion = cached
+            } else {
+                let (a, b) = LinearRegion(network: network, pattern: pattern).constraints()
+                rowsOfRegion = (0..<n).map { LPRow(dense: Array(a[($0 * m)..<(($0 + 1) * m)]), upper: b[$0]) }
+                constraintCache[pattern] = rowsOfRegion
             }
-            let lp = LinearProgram(sense: .maximize, objective: objective, variables: variables, rows: rows)
+            let lp = LinearProgram(sense: .maximize, objective: gradient, variables: variables, rows: rowsOfRegion)
             let solution = try lp.solve(options)
             guard solution.status == .optimal else { throw RepairError.boundNotOptimal(status: "\(solution.status)") }
             results.append(ExactRegionBound(value: solution.objective + constant,
@@ -43,5 +46,23 @@ extension LinearRegion {
                                             maximizer: solution.primal, iterations: solution.iterations))
         }
         return results
+    }
+
+    /// φ(x) = gᵀx + φ(0) for a one-row problem: g by one pullback, φ(0) by one forward pass.
+    func objectiveAffineForm() -> (gradient: [Double], constant: Double) {
+        let zero = [Double](repeating: 0, count: network.hiddenCount)
+        let g = network.pullback(patterns: patterns, outputCotangents: cotangents, count: 1,
+                                 hiddenCotangents: hiddenObjective ?? zero)
+        // U(0) − max over the box of gᵀx is φ(0).
+        let boxTerm = (0..<network.featureCount).reduce(0.0) { $0 + max(g[$1] * box.lower[$1], g[$1] * box.upper[$1]) }
+        return (g, boxOnly()[0] - boxTerm)
+    }
+}
+
+extension LinearRegion {
+    /// Solves one LP per cotangent (rows of `v`, k × C) over S ∩ `box`.
+    public func exactBounds(cotangents v: [Double], count k: Int, box: InputBox,
+                            options: LPSolveOptions = LPSolveOptions()) throws -> [ExactRegionBound] {
+        try DualProblem(region: self, box: box, cotangents: v, count: k).exactBounds(options: options)
     }
 }

@@ -34,6 +34,8 @@ public struct InterferenceAnalysis: Sendable {
     public let box: InputBox
     public let margin: Double
     public let optimizer: FastDualOptimizer
+    /// At most this many exact LPs settle rows the first-order search could not prove.
+    public var exactBudget = 20
 
     public init(network: Network, box: InputBox, margin: Double, optimizer: FastDualOptimizer = FastDualOptimizer(steps: 200)) {
         self.network = network
@@ -115,8 +117,23 @@ public struct InterferenceAnalysis: Sendable {
             // the search only has to push the bound below zero.
             let initial = objective.map { $0 != 0 ? 1.0 : 0.0 }
             let (values, ys) = optimizer.minimize(problem, goals: goals, initial: initial)
-            for (r, row) in rowsOf.enumerated() where values[r] < 0 {
-                proofs[row.pending, default: []].append((row.member, -values[r], Array(ys[(r * n)..<((r + 1) * n)])))
+            var found = values, multipliers = ys
+            // The exact LP settles rows the first-order search left unproved (up to a budget):
+            // its duals are a certificate like any other, re-evaluated by the dual bound.
+            let unproved = (0..<rowsOf.count).filter { values[$0] >= 0 }.prefix(exactBudget)
+            if !unproved.isEmpty, let exact = try? problem.exactBounds(rows: Array(unproved)) {
+                for (q, r) in unproved.enumerated() {
+                    var y = [Double](repeating: 0, count: rowsOf.count * n)
+                    for i in 0..<n { y[r * n + i] = exact[q].multipliers[i] }
+                    let proved = problem.evaluate(multipliers: y).values[r]
+                    if proved < found[r] {
+                        found[r] = proved
+                        for i in 0..<n { multipliers[r * n + i] = exact[q].multipliers[i] }
+                    }
+                }
+            }
+            for (r, row) in rowsOf.enumerated() where found[r] < 0 {
+                proofs[row.pending, default: []].append((row.member, -found[r], Array(multipliers[(r * n)..<((r + 1) * n)])))
             }
         }
         for (p, item) in pending.enumerated() {

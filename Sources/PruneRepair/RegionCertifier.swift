@@ -72,14 +72,7 @@ public struct RegionCertifier: Sendable {
         case .fast:
             ys = optimizer.minimize(problem).multipliers
         case .exact:
-            var all = [Double]()
-            for request in requests {
-                let rows = specRows(target: request.target)
-                let region = LinearRegion(network: network, pattern: request.pattern)
-                all += try region.exactBounds(cotangents: rows.cotangents, count: rows.logits.count, box: box)
-                    .flatMap(\.multipliers)
-            }
-            ys = all
+            ys = try problem.exactBounds().flatMap(\.multipliers)
         }
         // The bound is what the multipliers prove, recomputed the way a verifier will.
         let values = problem.evaluate(multipliers: ys).values

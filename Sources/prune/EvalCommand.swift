@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import PruneBundle
 import PruneModel
+import PruneRepair
 
 /// Accuracy of a model on labelled data, overall and per class, evaluated in Float64 after
 /// the model's own recorded preprocessing.
@@ -13,6 +15,9 @@ struct EvalCommand: ParsableCommand {
     var model: String
 
     @OptionGroup var dataset: DataOptions
+
+    @Option(help: "Evaluate the patched network f̂ = f + Σh from this patch file (made for --model).")
+    var patches: String?
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -37,6 +42,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let network = try ModelFile.load(path: model)
+        let patched = try patches.map { try PatchedNetwork.load(patchFile: $0, network: network, modelPath: model) }
         let data = try dataset.load()
         guard data.featureCount == network.inputCount else {
             throw ModelError.inputMismatch(detail: "\(dataset.data) has \(data.featureCount) features per sample, \(model) takes \(network.inputCount)")
@@ -52,7 +58,8 @@ struct EvalCommand: ParsableCommand {
         let chunk = 4096
         for first in stride(from: 0, to: data.count, by: chunk) {
             let end = min(first + chunk, data.count)
-            predictions += try network.evaluate(Array(inputs[(first * data.featureCount)..<(end * data.featureCount)])).predictions
+            let batch = Array(inputs[(first * data.featureCount)..<(end * data.featureCount)])
+            predictions += try patched.map { try $0.evaluate(batch).predictions } ?? network.evaluate(batch).predictions
         }
         var samples = [Int](repeating: 0, count: network.outputCount), correct = samples
         for (p, y) in zip(predictions, data.labels) {
@@ -69,7 +76,7 @@ struct EvalCommand: ParsableCommand {
             },
             outsideInputBox: outside)
         if json { return try Console.json(result) }
-        Console.out("model \(model), data \(dataset.data): \(data.count) samples")
+        Console.out("model \(model)\(patches.map { " + patches \($0)" } ?? ""), data \(dataset.data): \(data.count) samples")
         Console.out(String(format: "accuracy %.4f (%d of %d)", result.accuracy, total, data.count))
         Console.out("| class | samples | correct | accuracy |")
         Console.out("| ---: | ---: | ---: | ---: |")

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import PruneBundle
+import PruneCore
+import PruneCrypto
+import PruneModel
+import PruneRepair
+
+/// The model owner's command: forget points (or a whole class) by patching, and write the
+/// patch file that `prune bundle sign` turns into signed evidence.
+struct UnlearnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlearn",
+        abstract: "Forget training points by PRUNE patches with region certificates; write a patch file.",
+        discussion: """
+            Each forgotten point gets a patch that makes another class (the runner-up by default) \
+            win on its whole linear region by --margin, with a dual certificate per region. \
+            Gates are calibrated on --retained data so that no retained point outside the \
+            patched regions changes. With --class K every sample of class K in --forget is \
+            forgotten, clustered into --clusters patches, and gates are calibrated on the \
+            retained samples of the other classes.
+            """)
+
+    @Option(help: "The original model (.onnx or .nnet).")
+    var model: String
+
+    @Option(help: "The forget request: samples with labels (CSV, .npy or IDX).")
+    var forget: String
+
+    @Option(help: "Labels for --forget (.npy, IDX).")
+    var forgetLabels: String?
+
+    @Option(help: "Index file selecting rows of --forget.")
+    var forgetRows: String?
+
+    @Option(help: "Retained reference data that calibrates the gates (recommended).")
+    var retained: String?
+
+    @Option(help: "Labels for --retained (.npy, IDX).")
+    var retainedLabels: String?
+
+    @Option(help: "Index file selecting rows of --retained.")
+    var retainedRows: String?
+
+    @Option(help: "Forget every sample of this class in --forget.")
+    var `class`: Int?
+
+    @Option(help: "all: every point's own region is certified; representatives: one per cluster.")
+    var certify: CertifyPolicy = .all
+
+    @Option(help: "Region bounds: fast (dual first-order, default) or exact (one CLP LP per spec row).")
+    var bounds: BoundMode = .fast
+
+    @Option(help: "Target class: runner-up (default) or random (seeded).")
+    var target: TargetPolicy = .runnerUp
+
+    @Option(help: "Gate sharpness γ: 'auto' (calibrated on --retained, times --gamma-safety) or a number.")
+    var gamma: String = "auto"
+
+    @Option(help: "Safety factor on the calibrated γ.")
+    var gammaSafety: Double = 2
+
+    @Option(help: "Margin τ by which the target must win on each certified region.")
+    var margin: Double = 0.01
+
+    @Option(help: "Clusters per round (default: one patch per point; 50 with --class).")
+    var clusters: Int?
+
+    @Option(help: "Maximum rounds of the representative loop.")
+    var rounds: Int = 4
+
+    @Option(help: "Seed for clustering and random targets.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Identifier of the forget request, part of every point's commitment.")
+    var requestId: String = "request-1"
+
+    @Option(help: "Output patch file (JSON).")
+    var out: String
+
+    @Flag(help: "Replace --out if it exists.")
+    var force = false
+
+    func run() throws {
+        if !force && FileManager.default.fileExists(atPath: out) { throw IOError.exists(path: out) }
+        let network = try ModelFile.load(path: model)
+        let modelDigest = try Hash.digestFile(path: model, algorithm: .sha256).hexString
+        var request = try DatasetLoader.load(path: forget, labels: forgetLabels)
+        if let forgetRows { request = try request.selecting(indexFile: forgetRows) }
+        if let `class` { request = request.selecting(request.labels.indices.filter { request.labels[$0] == `class` }) }
+        guard request.count > 0 else { throw ValidationError("the forget request selects no samples") }
+        guard request.featureCount == network.inputCount else {
+            throw ModelError.inputMismatch(detail: "\(forget) has \(request.featureCount) features, \(model) takes \(network.inputCount)")
+        }
+        try request.validateLabels(classCount: network.outputCount)
+        var inputs = request.features
+        network.input.preprocessing.apply(to: &inputs, featureCount: request.featureCount)
+
+        var reference: [Double]?
+        if let retained {
+            var data = try DatasetLoader.load(path: retained, labels: retainedLabels)
+            if let retainedRows { data = try data.selecting(indexFile: retainedRows) }
+            if let `class` { data = data.selecting(data.labels.indices.filter { data.labels[$0] != `class` }) }
+            guard data.featureCount == network.inputCount else {
+                throw ModelError.inputMismatch(detail: "\(retained) has \(data.featureCount) features, \(model) takes \(network.inputCount)")
+            }
+            var values = data.features
+            network.input.preprocessing.apply(to: &values, featureCount: data.featureCount)
+            reference = values
+        }
+
+        var configuration = UnlearningConfiguration(margin: margin, certify: `class` == nil ? certify : .representatives,
+                                                    bounds: bounds, target: target, maxRounds: rounds, seed: seed)
+        configuration.clusters = clusters ?? (`class` == nil ? nil : 50)
+        if gamma == "auto" {
+            configuration.gamma = .calibrated(safety: gammaSafety)
+        } else if let g = Double(gamma) {
+            configuration.gamma = .fixed(g)
+        } else {
+            throw ValidationError("--gamma must be 'auto' or a positive number, got '\(gamma)'")
+        }
+        if reference == nil, case .calibrated = configuration.gamma {
+            Console.error("warning: no --retained data: every gate uses γ = \(configuration.defaultGamma), uncalibrated")
+        }
+        var progress = Progress()
+        let start = Date()
+        let result = try Unlearner(network: network, configuration: configuration).run(
+            forget: inputs, labels: request.labels, reference: reference, log: { progress.line($0) })
+        let file = try PatchFile(result: result, network: network, modelDigest: modelDigest, requestID: requestId,
+                                 rawPoints: request.features, labels: request.labels)
+        let data = try file.jsonData()
+        try FileOutput.write(data, to: out, overwrite: force)
+        let claims = Dictionary(grouping: result.points, by: \.claim).mapValues(\.count)
+        Console.out(String(format: "forgot %d points with %d patches in %.2f s", request.count, result.patches.count,
+                           Date().timeIntervalSince(start)))
+        Console.out("claims: " + [PointClaim.regionCertified, .pointLevel, .notForgotten]
+            .map { "\($0.rawValue) \(claims[$0] ?? 0)" }.joined(separator: ", "))
+        Console.out("wrote \(out) (\(data.count) bytes)")
+    }
+}
+
+extension CertifyPolicy: ExpressibleByArgument {}
+extension TargetPolicy: ExpressibleByArgument {}
