@@ -48,9 +48,12 @@ let package = Package(
         .target(name: "PruneRepair", dependencies: ["PruneCore", "PruneBLAS", "PruneModel", "PruneLP"]),
         // The trainer: makes sample models and the retrain-from-scratch baseline.
         .target(name: "PruneTraining", dependencies: ["PruneCore", "PruneBLAS", "PruneModel"]),
+        // Formats and signing: strict JSON, in-toto Statements, Sigstore bundles, OpenSSF Model Signing.
+        .target(name: "PruneBundle", dependencies: ["PruneCore", "PruneCrypto", "PruneCompression", "PruneModel", "PruneRepair"]),
 
         .executableTarget(name: "prune", dependencies: [
             "PruneCore", "PruneCrypto", "PruneCompression", "PruneLP", "PruneModel", "PruneTraining", "PruneRepair",
+            "PruneBundle",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,6 +68,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PruneTrainingTests", dependencies: ["PruneTraining", "PruneModel", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneRepairTests", dependencies: ["PruneRepair", "PruneModel", "PruneLP", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneBundleTests", dependencies: ["PruneBundle", "PruneCrypto", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )

@@ -29,17 +29,18 @@ fi
 command -v swift >/dev/null || { echo "setup: the Swift toolchain (6.0 or later) is not on PATH" >&2; exit 69; }
 
 # With --python: the PyPI packages the interop tests use as oracles (onnx builds fixtures,
-# onnxruntime evaluates exported models). Tests that need them are skipped when they are
+# onnxruntime evaluates exported models, model-signing signs and verifies OpenSSF Model
+# Signing bundles; 1.1.1 imports pyopenssl without declaring it). Tests that need them are skipped when they are
 # missing, so a failed install only narrows the suite, and says so.
 if [ "${1:-}" = "--python" ]; then
-  python_packages=(numpy onnx==1.23.2 onnxruntime==1.32.0)
+  python_packages=(numpy onnx==1.23.2 onnxruntime==1.32.0 model-signing==1.1.1 pyopenssl)
   if command -v python3 >/dev/null; then
-    if ! python3 -c "import numpy, onnx, onnxruntime" 2>/dev/null; then
+    if ! python3 -c "import numpy, onnx, onnxruntime, model_signing, OpenSSL" 2>/dev/null; then
       echo "setup: installing ${python_packages[*]} from PyPI" >&2
       python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}" \
-        || echo "setup: warning: pip install failed; the onnxruntime interop tests will be skipped" >&2
+        || echo "setup: warning: pip install failed; the onnxruntime and model_signing interop tests will be skipped" >&2
     fi
   else
-    echo "setup: warning: python3 not found; the onnxruntime interop tests will be skipped" >&2
+    echo "setup: warning: python3 not found; the onnxruntime and model_signing interop tests will be skipped" >&2
   fi
 fi

@@ -40,6 +40,12 @@ public struct DSSEEnvelope: Sendable, Equatable, Codable {
         self.signatures = signatures
     }
 
+    /// For parsers of other containers (a Sigstore bundle) that decode the fields themselves.
+    /// The payload still stays unreadable until `DSSE.verify` accepts it.
+    public init(payloadType: String, payloadBytes: Data, signatures: [Signature]) {
+        self.init(payload: payloadBytes, payloadType: payloadType, signatures: signatures)
+    }
+
     enum CodingKeys: String, CodingKey { case payload, payloadType, signatures }
 
     public init(from decoder: any Decoder) throws {

@@ -2,8 +2,8 @@ import Foundation
 
 /// DSSE lets signers pick standard or URL-safe base64, padded or not, so verifiers accept
 /// all four. Anything else (whitespace, stray or excess padding, a foreign character) is refused.
-enum LenientBase64 {
-    static func decode(_ text: String) -> Data? {
+public enum LenientBase64 {
+    public static func decode(_ text: String) -> Data? {
         var body = Substring(text)
         var padding = 0
         while body.hasSuffix("=") {

@@ -12,7 +12,8 @@ struct PruneCommand: ParsableCommand {
             73 output cannot be created (e.g. it exists), 74 I/O error while writing.
             """,
         version: PruneVersion.string,
-        subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, UnlearnCommand.self, KeygenCommand.self, HashCommand.self,
+        subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, UnlearnCommand.self,
+                      KeygenCommand.self, HashCommand.self, SignModelCommand.self, VerifyModelCommand.self,
                       VersionCommand.self, BenchCommand.self]
     )
 

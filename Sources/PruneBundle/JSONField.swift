@@ -1,0 +1,94 @@
+import Foundation
+import PruneCrypto
+
+/// A value with the path it was reached by, for typed extraction whose errors name the
+/// field (`bundle.field.missing`, `bundle.field.type`, `bundle.field.invalid`).
+public struct JSONField: Sendable {
+    public let value: JSONValue
+    public let components: [JSONPathComponent]
+
+    public init(_ value: JSONValue, components: [JSONPathComponent] = []) {
+        self.value = value
+        self.components = components
+    }
+
+    public var path: String { JSONPathComponent.render(components) }
+
+    /// A required member; absent or `null` is missing.
+    public func field(_ key: String) throws(BundleError) -> JSONField {
+        guard let field = try optionalField(key) else {
+            throw .fieldMissing(path: JSONPathComponent.render(components + [.key(key)]))
+        }
+        return field
+    }
+
+    /// An optional member; absent and `null` both give nil, as proto JSON intends.
+    public func optionalField(_ key: String) throws(BundleError) -> JSONField? {
+        let members = try object()
+        guard let member = members.first(where: { $0.key.utf8.elementsEqual(key.utf8) }) else { return nil }
+        if member.value == .null { return nil }
+        return JSONField(member.value, components: components + [.key(key)])
+    }
+
+    /// An optional member that may be spelled in either of two ways (proto JSON's
+    /// lowerCamelCase and the snake_case original). Both present is ambiguous and refused.
+    public func optionalField(_ key: String, alias: String) throws(BundleError) -> JSONField? {
+        let first = try optionalField(key), second = try optionalField(alias)
+        if first != nil && second != nil {
+            throw .fieldInvalid(path: path, reason: "both \(key) and \(alias) are present")
+        }
+        return first ?? second
+    }
+
+    public func object() throws(BundleError) -> [JSONMember] {
+        guard case .object(let members) = value else { throw typeError("an object") }
+        return members
+    }
+
+    public func array() throws(BundleError) -> [JSONField] {
+        guard case .array(let elements) = value else { throw typeError("an array") }
+        return elements.enumerated().map { JSONField($0.element, components: components + [.index($0.offset)]) }
+    }
+
+    public func string() throws(BundleError) -> String {
+        guard case .string(let text) = value else { throw typeError("a string") }
+        return text
+    }
+
+    public func bool() throws(BundleError) -> Bool {
+        guard case .bool(let flag) = value else { throw typeError("a boolean") }
+        return flag
+    }
+
+    /// An integer written as a JSON number or, as proto JSON writes int64, as a string.
+    public func integer() throws(BundleError) -> Int {
+        switch value {
+        case .number(let number):
+            guard let integer = number.integer else { throw invalid("\(number.literal) is not an integer") }
+            return integer
+        case .string(let text):
+            guard let integer = Int(text) else { throw invalid("\"\(text)\" is not an integer") }
+            return integer
+        default: throw typeError("an integer")
+        }
+    }
+
+    /// Base64 bytes, standard or URL-safe, padded or not.
+    public func base64() throws(BundleError) -> Data {
+        let text = try string()
+        guard let data = LenientBase64.decode(text) else { throw invalid("not base64") }
+        return data
+    }
+
+    /// Hex bytes; upper case is accepted on input.
+    public func hex() throws(BundleError) -> Data {
+        let text = try string()
+        do { return try Data(hexString: text) } catch { throw invalid("not hex") }
+    }
+
+    public func invalid(_ reason: String) -> BundleError { .fieldInvalid(path: path, reason: reason) }
+
+    private func typeError(_ expected: String) -> BundleError {
+        .fieldType(path: path, expected: expected, found: value.typeName)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import PruneCore
+import PruneModel
+import PruneRepair
+
+extension PatchFile {
+    /// The patch file of an unlearning run on `network` (whose file has SHA-256 `modelDigest`).
+    /// `rawPoints` are the forget request's feature values as read from the data file.
+    public init(result: UnlearningResult, network: Network, modelDigest: String, requestID: String,
+                rawPoints: [Double], labels: [Int]) throws {
+        let m = network.inputCount, n = network.hiddenCount, c = network.outputCount
+        let config = result.configuration
+        var gammaPolicy = "calibrated", safety: Double? = nil, fixed: Double? = nil
+        switch config.gamma {
+        case .calibrated(let s): safety = s
+        case .fixed(let g): gammaPolicy = "fixed"; fixed = g
+        }
+        let words = (n + 63) / 64
+        var patchEntries = [PatchEntry]()
+        for (k, patch) in result.patches.enumerated() {
+            let choice = result.gammas.first { $0.patch == k }
+            patchEntries.append(PatchEntry(
+                target: patch.target, gamma: patch.gamma, bound: patch.bound, offset: patch.offset,
+                members: try PatchTensor(u64: patch.members.flatMap(\.words), shape: [patch.members.count, words]),
+                closingGamma: choice?.closing, referenceInside: choice?.referenceInside.count ?? 0))
+        }
+        var certificateEntries = [CertificateEntry]()
+        for certificate in result.certificates {
+            let members = result.patches[certificate.patch].members
+            guard let member = members.firstIndex(of: certificate.certificate.pattern) else {
+                throw PatchFileError.invalid("certificate of a region that is not a member of patch \(certificate.patch)")
+            }
+            var interference = [InterferenceEntry]()
+            for (other, treatment) in certificate.interference.sorted(by: { $0.key < $1.key }) {
+                switch treatment {
+                case .shared: interference.append(InterferenceEntry(patch: other, treatment: "shared"))
+                case .absorbed: interference.append(InterferenceEntry(patch: other, treatment: "absorbed"))
+                case .harmless: break
+                case .gateClosed(let lower, let ys):
+                    interference.append(InterferenceEntry(
+                        patch: other, treatment: "gate-closed", lowerBounds: lower,
+                        multipliers: try SparseMatrix(dense: ys.flatMap { $0 }, shape: [ys.count, n])))
+                }
+            }
+            certificateEntries.append(CertificateEntry(
+                patch: certificate.patch, member: member, bounds: certificate.certificate.bounds,
+                patchedBound: certificate.patchedBound,
+                multipliers: try SparseMatrix(dense: certificate.certificate.multipliers, shape: [c, n]),
+                interference: interference))
+        }
+        let points = try result.points.map { p in
+            Point(index: p.index,
+                  commitment: try ForgetCommitment.digest(requestID: requestID, index: p.index,
+                                                          features: rawPoints[(p.index * m)..<((p.index + 1) * m)], label: labels[p.index]),
+                  patch: p.patch, claim: p.claim.rawValue, margin: p.margin)
+        }
+        self.init(
+            format: Self.formatName,
+            generator: Generator(name: "prune", version: PruneVersion.string),
+            model: ModelBinding(
+                sha256: modelDigest, inputShape: network.input.shape, featureCount: network.featureCount, classes: c,
+                hiddenWidths: network.hiddenWidths,
+                boxLower: try PatchTensor(f64: network.input.box.lower, shape: [m]),
+                boxUpper: try PatchTensor(f64: network.input.box.upper, shape: [m]),
+                preprocessingMean: network.input.preprocessing.mean, preprocessingStd: network.input.preprocessing.std,
+                patchedLayer: "logits, over the dense head's input", tieRule: ActivationPattern.tieRule, numerics: "float64"),
+            settings: Settings(
+                margin: config.margin, certify: config.certify.rawValue, bounds: config.bounds.rawValue,
+                target: config.target.rawValue, gammaPolicy: gammaPolicy, gammaSafety: safety, gammaFixed: fixed,
+                defaultGamma: config.defaultGamma, clusters: config.clusters, maxRounds: config.maxRounds,
+                rounds: result.rounds, seed: config.seed, fastSteps: config.fastSteps),
+            request: Request(id: requestID, count: labels.count, commitment: ForgetCommitment.domain),
+            points: points, patches: patchEntries, certificates: certificateEntries)
+    }
+
+    /// Deterministic JSON: sorted keys, no insignificant whitespace beyond pretty-printing.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    /// Reads a patch file (at most 256 MiB).
+    public static func load(path: String) throws -> PatchFile {
+        let data = try FileOutput.readSmallFile(path, limit: 256 << 20)
+        let file: PatchFile
+        do {
+            file = try JSONDecoder().decode(PatchFile.self, from: data)
+        } catch {
+            throw FileError(path: path, PatchFileError.invalid("not a prune patch file: \(error)"))
+        }
+        guard file.format == formatName else { throw FileError(path: path, PatchFileError.unsupportedFormat(file.format)) }
+        return file
+    }
+
+    /// The patches, checked against `network` (sizes, finiteness, bit patterns).
+    public func decodePatches(for network: Network) throws -> [Patch] {
+        guard model.classes == network.outputCount, model.hiddenWidths == network.hiddenWidths,
+              model.featureCount == network.featureCount else {
+            throw PatchFileError.invalid("patches are for a network with \(model.classes) classes and hidden widths \(model.hiddenWidths)")
+        }
+        let words = (network.hiddenCount + 63) / 64
+        return try patches.enumerated().map { k, entry in
+            let path = "patches[\(k)]"
+            guard entry.offset.count == network.outputCount, entry.offset.allSatisfy(\.isFinite),
+                  entry.gamma > 0, entry.gamma.isFinite, entry.bound >= 0, entry.bound.isFinite,
+                  (0..<network.outputCount).contains(entry.target) else {
+                throw PatchFileError.invalid("\(path) has an offset of the wrong size, a non-finite value, γ ≤ 0, K < 0 or a bad target")
+            }
+            guard entry.members.shape.count == 2, entry.members.shape[1] == words, entry.members.shape[0] > 0 else {
+                throw PatchFileError.tensor(path + ".members", "shape \(entry.members.shape), expected [members, \(words)]")
+            }
+            let all = try entry.members.u64(path: path + ".members")
+            let members = try (0..<entry.members.shape[0]).map { i in
+                try ActivationPattern(layerWidths: network.hiddenWidths, words: Array(all[(i * words)..<((i + 1) * words)]))
+            }
+            return Patch(members: members, gamma: entry.gamma, offset: entry.offset, bound: entry.bound, target: entry.target)
+        }
+    }
+}

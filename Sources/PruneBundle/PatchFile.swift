@@ -1,0 +1,143 @@
+import Foundation
+import PruneCore
+import PruneModel
+import PruneRepair
+
+/// The patches of one unlearning run, written by `prune unlearn` and signed later into a
+/// bundle (`Specs/patch-file.md`). JSON with sorted keys and binary tensors (zlib, SHA-256),
+/// so the same run gives the same bytes. It never holds forgotten data: each point is a
+/// `ForgetCommitment`. Regions are activation-pattern bitsets, never dense polytopes, so the
+/// size grows with hidden neurons per patch, not with inputs × hidden.
+public struct PatchFile: Codable, Sendable {
+    public static let formatName = "prune.patches/v1"
+
+    public struct Generator: Codable, Sendable { public var name: String; public var version: String }
+
+    /// What the patches are bound to.
+    public struct ModelBinding: Codable, Sendable {
+        /// SHA-256 of the model file's bytes.
+        public var sha256: String
+        public var inputShape: [Int]
+        public var featureCount: Int
+        public var classes: Int
+        public var hiddenWidths: [Int]
+        public var boxLower: PatchTensor
+        public var boxUpper: PatchTensor
+        public var preprocessingMean: [Double]
+        public var preprocessingStd: [Double]
+        /// Where patches act: on the logits, over the dense head's input.
+        public var patchedLayer: String
+        public var tieRule: String
+        public var numerics: String
+    }
+
+    public struct Settings: Codable, Sendable {
+        public var margin: Double
+        public var certify: String
+        public var bounds: String
+        public var target: String
+        /// "calibrated" (then `gammaSafety`) or "fixed" (then `gammaFixed`).
+        public var gammaPolicy: String
+        public var gammaSafety: Double?
+        public var gammaFixed: Double?
+        public var defaultGamma: Double
+        public var clusters: Int?
+        public var maxRounds: Int
+        public var rounds: Int
+        public var seed: UInt64
+        public var fastSteps: Int
+    }
+
+    public struct Request: Codable, Sendable {
+        public var id: String
+        public var count: Int
+        public var commitment: String
+    }
+
+    public struct Point: Codable, Sendable {
+        public var index: Int
+        public var commitment: String
+        public var patch: Int?
+        public var claim: String
+        /// μ = max_{j≠y} f̂_j − f̂_y at the point, all patches active.
+        public var margin: Double
+    }
+
+    public struct PatchEntry: Codable, Sendable {
+        public var target: Int
+        public var gamma: Double
+        public var bound: Double
+        public var offset: [Double]
+        /// Member patterns: [members, words] of 64-bit words, neuron k = bit k % 64 of word k / 64.
+        public var members: PatchTensor
+        public var closingGamma: Double?
+        public var referenceInside: Int
+    }
+
+    /// A sparse matrix: flat row-major indices and their values.
+    public struct SparseMatrix: Codable, Sendable {
+        public var shape: [Int]
+        public var indices: PatchTensor
+        public var values: PatchTensor
+    }
+
+    public struct InterferenceEntry: Codable, Sendable {
+        public var patch: Int
+        /// "shared", "absorbed" or "gate-closed".
+        public var treatment: String
+        public var lowerBounds: [Double]?
+        /// For "gate-closed": one row of N multipliers per member of that patch.
+        public var multipliers: SparseMatrix?
+    }
+
+    public struct CertificateEntry: Codable, Sendable {
+        public var patch: Int
+        /// Index of the certified region among the patch's members.
+        public var member: Int
+        /// M_j for every logit (0 at the target).
+        public var bounds: [Double]
+        public var patchedBound: Double
+        /// y_j for every logit j (C × N; the target's row is zero).
+        public var multipliers: SparseMatrix
+        public var interference: [InterferenceEntry]
+    }
+
+    public var format: String
+    public var generator: Generator
+    public var model: ModelBinding
+    public var settings: Settings
+    public var request: Request
+    public var points: [Point]
+    public var patches: [PatchEntry]
+    public var certificates: [CertificateEntry]
+}
+
+extension PatchFile.SparseMatrix {
+    init(dense values: [Double], shape: [Int]) throws {
+        var indices = [UInt32](), nonzero = [Double]()
+        for (i, v) in values.enumerated() where v != 0 {
+            indices.append(UInt32(i))
+            nonzero.append(v)
+        }
+        self.init(shape: shape, indices: try PatchTensor(u32: indices, shape: [indices.count]),
+                  values: try PatchTensor(f64: nonzero, shape: [nonzero.count]))
+    }
+
+    func dense(path: String) throws -> [Double] {
+        let count = shape.reduce(1, *)
+        guard shape.allSatisfy({ $0 >= 0 }), count <= PatchTensor.maximumBytes / 8 else {
+            throw PatchFileError.tensor(path, "bad shape \(shape)")
+        }
+        let idx = try indices.u32(path: path + ".indices"), vals = try values.f64(path: path + ".values")
+        guard idx.count == vals.count else { throw PatchFileError.tensor(path, "indices and values differ in length") }
+        var out = [Double](repeating: 0, count: count)
+        var previous = -1
+        for (i, v) in zip(idx, vals) {
+            let k = Int(i)
+            guard k > previous, k < count else { throw PatchFileError.tensor(path, "index \(k) out of order or range") }
+            out[k] = v
+            previous = k
+        }
+        return out
+    }
+}

@@ -1,0 +1,38 @@
+import PruneCore
+
+/// Why a patch file cannot be used. Codes are stable (`bundle.patches.*`).
+public enum PatchFileError: PruneError, Equatable {
+    /// Not a patch file of a version prune reads.
+    case unsupportedFormat(String)
+    /// A field with an impossible value (sizes that do not fit the model, a bad index).
+    case invalid(String)
+    /// A binary tensor that does not decode: bad base64, wrong size, digest mismatch, NaN.
+    case tensor(String, String)
+    /// The patch file was made for another model file.
+    case modelMismatch(expected: String, actual: String)
+
+    public var code: String {
+        switch self {
+        case .unsupportedFormat: "bundle.patches.unsupported-format"
+        case .invalid: "bundle.patches.invalid"
+        case .tensor: "bundle.patches.tensor"
+        case .modelMismatch: "bundle.patches.model-mismatch"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .modelMismatch: .verificationFailed
+        default: .dataError
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .unsupportedFormat(let f): "unsupported patch file format '\(f)' (prune reads \(PatchFile.formatName))"
+        case .invalid(let m): "invalid patch file: \(m)"
+        case .tensor(let path, let m): "tensor \(path): \(m)"
+        case .modelMismatch(let e, let a): "patches were made for the model with SHA-256 \(e), this model file has \(a)"
+        }
+    }
+}
