@@ -36,6 +36,9 @@ public struct InterferenceAnalysis: Sendable {
     public let optimizer: FastDualOptimizer
     /// At most this many exact LPs settle rows the first-order search could not prove.
     public var exactBudget = 20
+    /// At most this many (region, member) rows enter the proof search; the pairs beyond it
+    /// are absorbed. The number of pairs grows with the square of the number of patches.
+    public var proofBudget = 3000
 
     public init(network: Network, box: InputBox, margin: Double, optimizer: FastDualOptimizer = FastDualOptimizer(steps: 200)) {
         self.network = network
@@ -59,28 +62,25 @@ public struct InterferenceAnalysis: Sendable {
         for (q, (k, certificate)) in certificates.enumerated() {
             let t = certificate.target
             let own = patches[k].offset
-            var rows = [Int: Double]()  // j → current bound
-            for j in certificate.bounds.indices where j != t { rows[j] = certificate.bounds[j] + own[j] - own[t] }
-            var harmful = [(other: Int, harm: [Int: Double], total: Double)]()
+            // Spec rows in logit order (never dictionary order: sums must be reproducible).
+            let specRows = certificate.bounds.indices.filter { $0 != t }
+            var rows = certificate.bounds.indices.map { certificate.bounds[$0] + own[$0] - own[t] }
+            var harmful = [(other: Int, harm: [(j: Int, w: Double)], total: Double)]()
             for (other, patch) in patches.enumerated() where other != k {
                 if patch.members.contains(certificate.pattern) {
                     treatments[q][other] = .shared
-                    for j in rows.keys { rows[j]! += patch.offset[j] - patch.offset[t] }
+                    for j in specRows { rows[j] += patch.offset[j] - patch.offset[t] }
                     continue
                 }
-                var harm = [Int: Double]()
-                for j in rows.keys {
-                    let w = Self.worstCase(patch.offset, j: j, t: t)
-                    if w > 0 { harm[j] = w }
-                }
+                let harm = specRows.map { (j: $0, w: Self.worstCase(patch.offset, j: $0, t: t)) }.filter { $0.w > 0 }
                 if harm.isEmpty { continue }
-                harmful.append((other, harm, harm.values.reduce(0, +)))
+                harmful.append((other, harm, harm.reduce(0) { $0 + $1.w }))
             }
             harmful.sort { ($0.total, $0.other) < ($1.total, $1.other) }
             for item in harmful {
-                let fits = item.harm.allSatisfy { rows[$0.key]! + $0.value <= -margin }
+                let fits = item.harm.allSatisfy { rows[$0.j] + $0.w <= -margin }
                 if fits {
-                    for (j, w) in item.harm { rows[j]! += w }
+                    for (j, w) in item.harm { rows[j] += w }
                     treatments[q][item.other] = .absorbed
                 } else {
                     pending.append(Pending(certificate: q, other: item.other))
@@ -91,7 +91,7 @@ public struct InterferenceAnalysis: Sendable {
         var rowsOf = [(pending: Int, member: Int)]()
         var patterns = [ActivationPattern](), objective = [Double](), goals = [Double]()
         let n = network.hiddenCount
-        for (p, item) in pending.enumerated() {
+        for (p, item) in pending.enumerated() where rowsOf.count < proofBudget {
             let s = certificates[item.certificate].certificate.pattern
             for (mIndex, member) in patches[item.other].members.enumerated() {
                 var h = [Double](repeating: 0, count: n)
@@ -155,7 +155,7 @@ public struct InterferenceAnalysis: Sendable {
             var worst = -Double.infinity
             for j in certificate.bounds.indices where j != t {
                 var bound = certificate.bounds[j] + own[j] - own[t]
-                for (other, treatment) in treatments[q] {
+                for (other, treatment) in treatments[q].sorted(by: { $0.key < $1.key }) {
                     switch treatment {
                     case .shared: bound += patches[other].offset[j] - patches[other].offset[t]
                     case .absorbed: bound += Self.worstCase(patches[other].offset, j: j, t: t)

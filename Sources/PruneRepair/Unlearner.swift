@@ -99,7 +99,7 @@ public struct Unlearner: Sendable {
 
         // C6: account for every other patch on each certified region; proofs may sharpen γ.
         let analysis = InterferenceAnalysis(network: network, box: box, margin: configuration.margin,
-                                            optimizer: FastDualOptimizer(steps: configuration.fastSteps))
+                                            optimizer: FastDualOptimizer(steps: min(100, configuration.fastSteps)))
         let analysisStart = Date()
         let (interference, sharpened) = analysis.analyse(certificates: regionCertificates, patches: patches)
         var counts = [String: Int]()

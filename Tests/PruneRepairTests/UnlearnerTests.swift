@@ -1,0 +1,80 @@
+import XCTest
+import PruneCore
+import PruneModel
+import PruneRepair
+import PruneTestSupport
+
+final class UnlearnerTests: XCTestCase {
+    /// Data points of a random network with their own predictions as labels.
+    func labelledPoints(_ net: Network, count: Int, seed: UInt64) throws -> (x: [Double], y: [Int]) {
+        var rng = SeededGenerator(seed: seed)
+        let x = (0..<(count * net.inputCount)).map { _ in rng.unit() }
+        return (x, try net.evaluate(x).predictions)
+    }
+
+    /// One forgotten point: its whole region is certified, sampled points of the region
+    /// predict the target, and retained reference points keep their exact logits.
+    func testSinglePointIsRegionCertifiedAndLocal() throws {
+        let net = try randomNetwork([6, 16, 12, 4], seed: 500)
+        let forget = try labelledPoints(net, count: 1, seed: 1)
+        let reference = try labelledPoints(net, count: 400, seed: 2)
+        let result = try Unlearner(network: net, configuration: UnlearningConfiguration(margin: 0.05))
+            .run(forget: forget.x, labels: forget.y, reference: reference.x)
+        XCTAssertEqual(result.points.map(\.claim), [.regionCertified])
+        XCTAssertEqual(result.patches.count, 1)
+        let patch = result.patches[0]
+        XCTAssertNotEqual(patch.target, forget.y[0])
+        XCTAssertGreaterThanOrEqual(patch.bound, patch.offset.map(abs).max()!)
+        let patched = PatchedNetwork(network: net, patches: result.patches)
+        let region = LinearRegion(network: net, pattern: patch.members[0])
+        var rng = SeededGenerator(seed: 3)
+        var inside = 0
+        for _ in 0..<20000 {
+            let x = forget.x.map { min(1, max(0, $0 + 0.3 * (2 * rng.unit() - 1))) }
+            guard region.contains(x) else { continue }
+            inside += 1
+            let logits = try patched.evaluate(x).logits
+            for j in 0..<4 where j != patch.target {
+                XCTAssertLessThanOrEqual(logits[j] - logits[patch.target], -0.05 + 1e-9, "the target must win by τ on the region")
+            }
+        }
+        XCTAssertGreaterThan(inside, 50)
+        // Exact locality on the reference data the gate was calibrated on.
+        let eval = try patched.evaluate(reference.x)
+        for i in 0..<400 where !result.gammas[0].referenceInside.contains(i) {
+            for j in 0..<4 { XCTAssertEqual(eval.logits[i * 4 + j], eval.originalLogits[i * 4 + j]) }
+        }
+    }
+
+    func testEveryPointForgottenAndRunsAreDeterministic() throws {
+        let net = try randomNetwork([5, 14, 10, 3], seed: 501)
+        let forget = try labelledPoints(net, count: 12, seed: 4)
+        let reference = try labelledPoints(net, count: 300, seed: 5)
+        var config = UnlearningConfiguration(margin: 0.02, seed: 9)
+        config.clusters = 4
+        let first = try Unlearner(network: net, configuration: config).run(forget: forget.x, labels: forget.y, reference: reference.x)
+        let second = try Unlearner(network: net, configuration: config).run(forget: forget.x, labels: forget.y, reference: reference.x)
+        XCTAssertEqual(first.patches, second.patches)
+        XCTAssertEqual(first.points, second.points)
+        XCTAssertTrue(first.points.allSatisfy { $0.claim != .notForgotten && $0.margin > 0.02 })
+        let predictions = try PatchedNetwork(network: net, patches: first.patches).evaluate(forget.x).predictions
+        for (p, y) in zip(predictions, forget.y) { XCTAssertNotEqual(p, y) }
+        for patch in first.patches {
+            // Targets are never the label of a member the patch claims to cover.
+            for point in first.points where point.patch.map({ first.patches[$0] == patch }) ?? false {
+                XCTAssertNotEqual(patch.target, point.label)
+            }
+        }
+    }
+
+    func testBadRequestsAreRefusedWithCodes() throws {
+        let net = try randomNetwork([3, 5, 2], seed: 502)
+        let unlearner = try Unlearner(network: net, configuration: UnlearningConfiguration())
+        XCTAssertThrowsCode("repair.invalid-forget-set", try unlearner.run(forget: [0.5, 0.5, 0.5], labels: [2], reference: nil))
+        XCTAssertThrowsCode("repair.invalid-forget-set", try unlearner.run(forget: [0.5, 1.5, 0.5], labels: [0], reference: nil))
+        XCTAssertThrowsCode("repair.invalid-forget-set", try unlearner.run(forget: [0.5, 0.5], labels: [0], reference: nil))
+        XCTAssertThrowsCode("repair.invalid-configuration", try Unlearner(network: net, configuration: UnlearningConfiguration(margin: 0)))
+        XCTAssertThrowsCode("repair.invalid-configuration",
+                            try Unlearner(network: net, configuration: UnlearningConfiguration(gamma: .fixed(-1))))
+    }
+}
