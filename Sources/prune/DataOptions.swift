@@ -14,7 +14,12 @@ struct DataOptions: ParsableArguments {
     var rows: String?
 
     func load() throws -> Dataset {
-        let dataset = try DatasetLoader.load(path: data, labels: labels)
+        try Self.load(data, labels: labels, rows: rows)
+    }
+
+    /// A data set, restricted to the rows of an index file when one is given.
+    static func load(_ path: String, labels: String?, rows: String?) throws -> Dataset {
+        let dataset = try DatasetLoader.load(path: path, labels: labels)
         return try rows.map { try dataset.selecting(indexFile: $0) } ?? dataset
     }
 }

@@ -69,10 +69,7 @@ struct TrainCommand: ParsableCommand {
             return v
         }
         let trainSet = try training.load()
-        let testSet = try test.map { path -> Dataset in
-            let all = try DatasetLoader.load(path: path, labels: testLabels)
-            return try testRows.map { try all.selecting(indexFile: $0) } ?? all
-        }
+        let testSet = try test.map { try DataOptions.load($0, labels: testLabels, rows: testRows) }
         let classCount = classes ?? max(trainSet.impliedClassCount, testSet?.impliedClassCount ?? 0)
         try trainSet.validateLabels(classCount: classCount)
         try testSet?.validateLabels(classCount: classCount)

@@ -85,8 +85,7 @@ struct UnlearnCommand: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: out) { throw IOError.exists(path: out) }
         let network = try ModelFile.load(path: model)
         let modelDigest = try Hash.digestFile(path: model, algorithm: .sha256).hexString
-        var request = try DatasetLoader.load(path: forget, labels: forgetLabels)
-        if let forgetRows { request = try request.selecting(indexFile: forgetRows) }
+        var request = try DataOptions.load(forget, labels: forgetLabels, rows: forgetRows)
         if let `class` { request = request.selecting(request.labels.indices.filter { request.labels[$0] == `class` }) }
         guard request.count > 0 else { throw ValidationError("the forget request selects no samples") }
         guard request.featureCount == network.inputCount else {
@@ -98,8 +97,7 @@ struct UnlearnCommand: ParsableCommand {
 
         var reference: [Double]?
         if let retained {
-            var data = try DatasetLoader.load(path: retained, labels: retainedLabels)
-            if let retainedRows { data = try data.selecting(indexFile: retainedRows) }
+            var data = try DataOptions.load(retained, labels: retainedLabels, rows: retainedRows)
             if let `class` { data = data.selecting(data.labels.indices.filter { data.labels[$0] != `class` }) }
             guard data.featureCount == network.inputCount else {
                 throw ModelError.inputMismatch(detail: "\(retained) has \(data.featureCount) features, \(model) takes \(network.inputCount)")
