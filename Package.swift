@@ -46,6 +46,8 @@ let package = Package(
         ]),
         // Unlearning: linear regions, patches, region bounds and their certificates.
         .target(name: "PruneRepair", dependencies: ["PruneCore", "PruneBLAS", "PruneModel", "PruneLP"]),
+        // The auditor's checks: rigorous bounds, per-point verdicts.
+        .target(name: "PruneAudit", dependencies: ["PruneCore", "PruneModel", "PruneRepair"]),
         // The trainer: makes sample models and the retrain-from-scratch baseline.
         .target(name: "PruneTraining", dependencies: ["PruneCore", "PruneBLAS", "PruneModel"]),
         // Formats and signing: strict JSON, in-toto Statements, Sigstore bundles, OpenSSF Model Signing.
@@ -58,7 +60,7 @@ let package = Package(
         ]),
 
         // Helpers shared by the test targets: seeded randomness, external tools, assertions.
-        .target(name: "PruneTestSupport", dependencies: ["PruneCore"], path: "Tests/PruneTestSupport"),
+        .target(name: "PruneTestSupport", dependencies: ["PruneCore", "PruneModel"], path: "Tests/PruneTestSupport"),
         .testTarget(name: "PruneCryptoTests", dependencies: ["PruneCrypto", "PruneCore", "PruneTestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "PruneCompressionTests", dependencies: ["PruneCompression", "PruneCore", "PruneTestSupport"]),
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "PruneTrainingTests", dependencies: ["PruneTraining", "PruneModel", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneRepairTests", dependencies: ["PruneRepair", "PruneModel", "PruneLP", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneBundleTests", dependencies: ["PruneBundle", "PruneCrypto", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneAuditTests", dependencies: ["PruneAudit", "PruneRepair", "PruneModel", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )

@@ -3,7 +3,7 @@ import PruneModel
 
 /// Random dense ReLU networks for property tests, with weights scaled so that patterns vary
 /// across the unit box.
-func randomNetwork(_ sizes: [Int], seed: UInt64) throws -> Network {
+public func randomNetwork(_ sizes: [Int], seed: UInt64) throws -> Network {
     var rng = SeededGenerator(seed: seed)
     var layers = [DenseLayer]()
     for l in 0..<(sizes.count - 1) {
@@ -14,6 +14,6 @@ func randomNetwork(_ sizes: [Int], seed: UInt64) throws -> Network {
     return try Network(input: .unitBox(sizes[0]), layers: layers)
 }
 
-func randomPoint(_ count: Int, _ rng: inout SeededGenerator) -> [Double] {
+public func randomPoint(_ count: Int, _ rng: inout SeededGenerator) -> [Double] {
     (0..<count).map { _ in rng.unit() }
 }
