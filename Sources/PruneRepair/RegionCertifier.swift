@@ -74,8 +74,9 @@ public struct RegionCertifier: Sendable {
         case .exact:
             ys = try problem.exactBounds().flatMap(\.multipliers)
         }
-        // The bound is what the multipliers prove, recomputed the way a verifier will.
-        let values = problem.evaluate(multipliers: ys).values
+        // The bound is what the multipliers prove, recomputed the way a verifier will: rigorously,
+        // with the rounding of the evaluation added, so offsets built on it leave room for it.
+        let values = try RigorousDualBound(network: network, box: box).upperBounds(problem, multipliers: ys)
         var bounds = requests.map { _ in [Double](repeating: 0, count: c) }
         var multipliers = requests.map { _ in [Double](repeating: 0, count: c * n) }
         for r in 0..<logits.count {

@@ -86,7 +86,10 @@ public struct Unlearner: Sendable {
                     regionCertificates.append((patches.count, certificate))
                 }
                 worst[plan.target] = 0
-                let offset = OffsetSolver.minimalOffset(bounds: worst, target: plan.target, margin: configuration.margin)
+                // A hair above τ, so a verifier's rounding allowance on d_j − d_t never flips a claim
+                // that holds.
+                let offset = OffsetSolver.minimalOffset(bounds: worst, target: plan.target,
+                                                        margin: configuration.margin * (1 + 1e-9) + 1e-12)
                 let bound = Patch.requiredBound(offset: offset, linear: nil, box: box)
                 let gamma = chooseGamma(plan.patterns, calibration: calibration, patchIndex: patches.count)
                 gammas.append(gamma)

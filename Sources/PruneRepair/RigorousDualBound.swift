@@ -1,5 +1,5 @@
 import PruneModel
-import PruneRepair
+
 
 /// The dual bound of a region certificate, evaluated so that the result is an upper bound on
 /// the exact real-valued U(y): the floating-point value plus γ_n times the same computation
@@ -8,7 +8,7 @@ import PruneRepair
 public struct RigorousDualBound: Sendable {
     public let network: Network
     /// The same architecture with every weight and bias replaced by its absolute value.
-    let magnitudes: Network
+    public let magnitudes: Network
     public let box: InputBox
     /// The longest chain of rounded operations in one bound evaluation (generous).
     public let operations: Int

@@ -1,5 +1,4 @@
 import XCTest
-import PruneAudit
 import PruneCore
 import PruneModel
 import PruneRepair

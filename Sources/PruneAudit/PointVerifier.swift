@@ -1,0 +1,193 @@
+import PruneModel
+import PruneRepair
+
+/// Re-checks the claim made for one forgotten point from the original network, the patches
+/// and the shipped evidence (method.md §10, checks C0–C6), trusting none of the owner's
+/// numbers. Every comparison that decides a verdict uses rigorous rounding bounds, so a
+/// verdict holds for the real-valued patched network.
+public struct PointVerifier: Sendable {
+    public let network: Network
+    public let patches: [Patch]
+    /// τ: the margin every decision must clear.
+    public let margin: Double
+    let rigorous: RigorousDualBound
+    /// Whether each patch's K is at least its closed-form bound (C3); h = 0 where G = 0 only then.
+    let soundBounds: [Bool]
+
+    public init(network: Network, patches: [Patch], margin: Double) throws(ModelError) {
+        self.network = network
+        self.patches = patches
+        self.margin = margin
+        self.rigorous = try RigorousDualBound(network: network, box: network.input.box)
+        self.soundBounds = patches.map { $0.bound >= Patch.requiredBound(offset: $0.offset, linear: $0.linear, box: network.input.box) }
+    }
+
+    public struct Result: Sendable, Equatable {
+        public let verdict: PointVerdict
+        public let checks: [CheckOutcome]
+        /// The certified lower bound on μ − τ at the point (C0), when computed.
+        public let pointMargin: Double?
+        /// The certified region bound (max_j of the patched bound) + τ; ≤ 0 when C5/C6 hold.
+        public let regionMargin: Double?
+    }
+
+    /// Verifies one point (model input after preprocessing) with label `label`.
+    public func verify(point x: [Double], label y: Int, evidence: PointEvidence) throws(ModelError) -> Result {
+        var checks = [CheckOutcome]()
+        let c = network.outputCount, n = network.hiddenCount
+        let eval = try network.evaluate(x)
+        let pattern = eval.patterns[0]
+        let logits = Array(eval.logits(of: 0))
+        // Rounding allowance for the point's pre-activations and logits: γ_n times the same
+        // computation on |W|, |b|, |x| with the point's pattern.
+        let magnitudes = rigorous.magnitudes.patternFixedForward(pattern: pattern, features: x.map(abs))
+        let ops = rigorous.operations
+        let zError = magnitudes.preactivations.map { RoundingBound.upper(0, magnitude: $0, operations: ops) }
+        let fError = magnitudes.logits.map { RoundingBound.upper(0, magnitude: $0, operations: ops) }
+        let z = network.patternFixedForward(pattern: pattern, features: x).preactivations
+
+        guard let k = evidence.patch, patches.indices.contains(k) else {
+            checks.append(CheckOutcome("C2", .fail, "no covering patch is claimed"))
+            return Result(verdict: .notCovered, checks: checks, pointMargin: nil, regionMargin: nil)
+        }
+        let patch = patches[k]
+        let t = patch.target
+        // C4: the target is a class and not the point's own label.
+        guard (0..<c).contains(t), t != y else {
+            checks.append(CheckOutcome("C4", .fail, "patch \(k) targets class \(t), the point's label is \(y)"))
+            return Result(verdict: .error, checks: checks, pointMargin: nil, regionMargin: nil)
+        }
+        checks.append(CheckOutcome("C4", .pass, "target \(t) ≠ label \(y)"))
+        // C1/C2: the point's own pattern, recomputed, is a member of the patch. Neurons whose
+        // pre-activation is within rounding of 0 may take either bit: both regions hold x.
+        let ties = (0..<n).filter { abs(z[$0]) <= zError[$0] }
+        let member = patch.members.firstIndex { m in
+            (0..<n).allSatisfy { m[$0] == pattern[$0] || ties.contains($0) }
+        }
+        guard let member else {
+            checks.append(CheckOutcome("C2", .fail, "the point's activation pattern is not a member of patch \(k)"))
+            return Result(verdict: .notCovered, checks: checks, pointMargin: nil, regionMargin: nil)
+        }
+        let region = patch.members[member]
+        checks.append(CheckOutcome("C1", .pass, ties.isEmpty ? "pattern recomputed from the weights" : "pattern recomputed; \(ties.count) tie neurons"))
+        checks.append(CheckOutcome("C2", .pass, "member \(member) of patch \(k)"))
+        // C3: K bounds |p| over the whole box.
+        checks.append(CheckOutcome("C3", soundBounds[k] ? .pass : .fail,
+                                   margin: patch.bound - Patch.requiredBound(offset: patch.offset, linear: patch.linear, box: network.input.box),
+                                   "K against the closed form over the box"))
+
+        // C0: a lower bound on μ ≥ f̂_t − f̂_y at the point.
+        var mu = RoundingBound.lower(logits[t] - logits[y], magnitude: 0, operations: 1) - fError[t] - fError[y]
+        for (index, other) in patches.enumerated() {
+            mu += lowerContribution(of: other, index: index, z: z, zError: zError, t: t, y: y)
+        }
+        let pointMargin = mu - margin
+        checks.append(CheckOutcome("C0", pointMargin > 0 ? .pass : .fail, margin: pointMargin,
+                                   "f̂_t − f̂_y at the point, all patches, rounding bounded"))
+        guard pointMargin > 0 else {
+            return Result(verdict: .notForgotten, checks: checks, pointMargin: pointMargin, regionMargin: nil)
+        }
+        guard soundBounds[k], ties.isEmpty || region == pattern else {
+            checks.append(CheckOutcome("C5", .notChecked, "needs C3 and the exact region"))
+            return Result(verdict: .forgotten, checks: checks, pointMargin: pointMargin, regionMargin: nil)
+        }
+        // C5: the region certificate, recomputed rigorously from the shipped multipliers.
+        guard var y5 = evidence.multipliers, y5.count == c * n, y5.allSatisfy(\.isFinite) else {
+            checks.append(CheckOutcome("C5", .notChecked, "no usable region certificate"))
+            return Result(verdict: .forgotten, checks: checks, pointMargin: pointMargin, regionMargin: nil)
+        }
+        let clamped = y5.filter { $0 < 0 }.count
+        y5 = y5.map { max(0, $0) }  // any y ≥ 0 is sound; clamping can only loosen the bound
+        let specRows = (0..<c).filter { $0 != t }
+        var v = [Double](), ys = [Double]()
+        for j in specRows {
+            var row = [Double](repeating: 0, count: c)
+            row[j] = 1
+            row[t] = -1
+            v += row
+            ys += y5[(j * n)..<((j + 1) * n)]
+        }
+        let problem = DualProblem(network: network, box: network.input.box, patterns: [region], cotangents: v, count: specRows.count)
+        let bounds = rigorous.upperBounds(problem, multipliers: ys)
+        // C6: every other patch, accounted for whatever the owner says.
+        var worst = -Double.infinity
+        var c6 = CheckOutcome.Status.pass
+        var c6Detail = [String]()
+        for (r, j) in specRows.enumerated() {
+            var bound = bounds[r] + patch.offset[j] - patch.offset[t]
+            for (index, other) in patches.enumerated() where index != k {
+                let (add, note) = try interference(of: other, index: index, on: region, row: j, target: t,
+                                                   claimed: evidence.interference[index])
+                bound += add
+                if let note, r == 0 { c6Detail.append(note) }
+            }
+            bound = RoundingBound.upper(bound, magnitude: abs(bound), operations: 4 + patches.count)
+            worst = max(worst, bound)
+        }
+        let regionMargin = worst + margin
+        if regionMargin > 0 { c6 = .fail }
+        checks.append(CheckOutcome("C5", regionMargin <= 0 ? .pass : .fail, margin: -regionMargin,
+                                   clamped > 0 ? "\(clamped) negative multipliers clamped to 0" : "dual certificate re-evaluated"))
+        checks.append(CheckOutcome("C6", c6, c6Detail.isEmpty ? "no other patch can act on the region" : c6Detail.joined(separator: "; ")))
+        return Result(verdict: regionMargin <= 0 ? .certified : .forgotten, checks: checks,
+                      pointMargin: pointMargin, regionMargin: regionMargin)
+    }
+
+    /// A lower bound on h_t − h_y of one patch at the point.
+    func lowerContribution(of patch: Patch, index: Int, z: [Double], zError: [Double], t: Int, y: Int) -> Double {
+        let worst = min(0, patch.offset[t]) - max(0, patch.offset[y])
+        // G = 1 robustly: every row of some member is satisfied with room for rounding.
+        for member in patch.members {
+            let inside = (0..<z.count).allSatisfy { i in member[i] ? z[i] - zError[i] >= 0 : z[i] + zError[i] <= 0 }
+            if inside { return patch.offset[t] - patch.offset[y] }
+        }
+        // G = 0 robustly (and K sound): the violations sum to ≥ 1/γ for every member.
+        if soundBounds[index] {
+            let closed = patch.members.allSatisfy { member in
+                var sum = 0.0
+                for i in 0..<z.count {
+                    let violation = (member[i] ? -z[i] : z[i]) - zError[i]
+                    if violation > 0 { sum += min(1, patch.gamma * violation) }
+                }
+                return RoundingBound.lower(sum, magnitude: sum, operations: z.count + 2) >= 1
+            }
+            if closed { return 0 }
+        }
+        return worst
+    }
+
+    /// What another patch can add to spec row j on the region, and a note for the report.
+    func interference(of patch: Patch, index: Int, on region: ActivationPattern, row j: Int, target t: Int,
+                      claimed: InterferenceTreatment?) throws(ModelError) -> (Double, String?) {
+        if patch.members.contains(region) { return (patch.offset[j] - patch.offset[t], "patch \(index) shares the region") }
+        let worst = max(0, patch.offset[j]) - min(0, patch.offset[t])
+        if worst <= 0 { return (0, nil) }
+        if case .gateClosed(_, let multipliers) = claimed, soundBounds[index], multipliers.count == patch.members.count,
+           try gateClosed(patch, on: region, multipliers: multipliers) {
+            return (0, "patch \(index): gate proved closed")
+        }
+        return (worst, "patch \(index): worst case absorbed")
+    }
+
+    /// Re-checks a gate-closed proof: for every member π′, the dual bound of −Σ_{i∈D} s_i z¹_i
+    /// over the region (D: first-layer neurons where π′ and the region differ) is at most −1/γ′.
+    func gateClosed(_ patch: Patch, on region: ActivationPattern, multipliers: [[Double]]) throws(ModelError) -> Bool {
+        let n = network.hiddenCount, n1 = network.hiddenWidths.first ?? 0
+        for (member, y) in zip(patch.members, multipliers) {
+            guard y.count == n, y.allSatisfy({ $0.isFinite }) else { return false }
+            var h = [Double](repeating: 0, count: n)
+            var differs = false
+            for i in 0..<n1 where region[i] != member[i] {
+                h[i] = region[i] ? -1 : 1
+                differs = true
+            }
+            guard differs else { return false }
+            let problem = DualProblem(network: network, box: network.input.box, patterns: [region],
+                                      cotangents: [Double](repeating: 0, count: network.outputCount), count: 1, hiddenObjective: h)
+            let bound = rigorous.upperBounds(problem, multipliers: y.map { max(0, $0) })[0]
+            // L ≥ 1/γ′ in real arithmetic: compare against 1/γ′ rounded up.
+            if !(bound <= -(1 / patch.gamma).nextUp) { return false }
+        }
+        return true
+    }
+}

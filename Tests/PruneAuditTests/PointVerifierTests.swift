@@ -1,0 +1,82 @@
+import XCTest
+import PruneAudit
+import PruneCore
+import PruneModel
+import PruneRepair
+import PruneTestSupport
+
+final class PointVerifierTests: XCTestCase {
+    struct Setup {
+        let net: Network
+        let x: [Double]
+        let y: Int
+        let result: UnlearningResult
+    }
+
+    func unlearnOnePoint(seed: UInt64) throws -> Setup {
+        let net = try randomNetwork([6, 16, 12, 4], seed: seed)
+        var rng = SeededGenerator(seed: seed &+ 1)
+        let x = randomPoint(6, &rng)
+        let y = try net.evaluate(x).predictions[0]
+        let reference = (0..<(300 * 6)).map { _ in rng.unit() }
+        let result = try Unlearner(network: net, configuration: UnlearningConfiguration(margin: 0.05))
+            .run(forget: x, labels: [y], reference: reference)
+        return Setup(net: net, x: x, y: y, result: result)
+    }
+
+    func evidence(_ s: Setup) -> PointEvidence {
+        PointEvidence(patch: 0, multipliers: s.result.certificates[0].certificate.multipliers,
+                      interference: s.result.certificates[0].interference)
+    }
+
+    func testHonestSinglePointIsCertified() throws {
+        let s = try unlearnOnePoint(seed: 900)
+        let verifier = try PointVerifier(network: s.net, patches: s.result.patches, margin: 0.05)
+        let r = try verifier.verify(point: s.x, label: s.y, evidence: evidence(s))
+        XCTAssertEqual(r.verdict, .certified, "\(r.checks)")
+        XCTAssertTrue(r.checks.allSatisfy { $0.status == .pass }, "\(r.checks)")
+        XCTAssertGreaterThan(r.pointMargin!, 0)
+        XCTAssertLessThanOrEqual(r.regionMargin!, 0)
+    }
+
+    func testDishonestClaimsAreNeverCertified() throws {
+        let s = try unlearnOnePoint(seed: 901)
+        let honest = s.result.patches[0]
+        func verify(_ patches: [Patch], _ evidence: PointEvidence, label: Int? = nil, point: [Double]? = nil) throws -> PointVerifier.Result {
+            try PointVerifier(network: s.net, patches: patches, margin: 0.05).verify(point: point ?? s.x, label: label ?? s.y, evidence: evidence)
+        }
+        // Target equal to the label.
+        let sameTarget = Patch(members: honest.members, gamma: honest.gamma, offset: honest.offset, bound: honest.bound, target: s.y)
+        XCTAssertEqual(try verify([sameTarget], evidence(s)).verdict, .error)
+        // A region that does not contain the point (the pattern of another point).
+        var rng = SeededGenerator(seed: 5)
+        var other = try s.net.activationPattern(at: randomPoint(6, &rng))
+        while other == honest.members[0] { other = try s.net.activationPattern(at: randomPoint(6, &rng)) }
+        let elsewhere = Patch(members: [other], gamma: honest.gamma, offset: honest.offset, bound: honest.bound, target: honest.target)
+        XCTAssertEqual(try verify([elsewhere], evidence(s)).verdict, .notCovered)
+        // No offset at all: the label still wins.
+        let empty = Patch(members: honest.members, gamma: honest.gamma, offset: [0, 0, 0, 0], bound: 0, target: honest.target)
+        XCTAssertEqual(try verify([empty], PointEvidence(patch: 0, multipliers: nil)).verdict, .notForgotten)
+        // K below the closed form: never certified.
+        let weakK = Patch(members: honest.members, gamma: honest.gamma, offset: honest.offset, bound: honest.bound * 0.999, target: honest.target)
+        XCTAssertNotEqual(try verify([weakK], evidence(s)).verdict, .certified)
+        // Certificates scaled (looser than claimed) or valid for another target.
+        let certificate = s.result.certificates[0].certificate.multipliers
+        let scaled = PointEvidence(patch: 0, multipliers: certificate.map { $0 * 50 })
+        XCTAssertNotEqual(try verify(s.result.patches, scaled).verdict, .certified)
+        let zero = PointEvidence(patch: 0, multipliers: certificate.map { _ in 0 })
+        XCTAssertNotEqual(try verify(s.result.patches, zero).verdict, .certified, "box-only bounds are too loose here")
+        // Offset shrunk so the region claim is false by a little: the point may still flip,
+        // but the region is not certified.
+        let shrunk = Patch(members: honest.members, gamma: honest.gamma, offset: honest.offset.map { $0 * 0.98 },
+                           bound: honest.bound, target: honest.target)
+        XCTAssertNotEqual(try verify([shrunk], evidence(s)).verdict, .certified)
+        // A second patch with another target on the same region cancels the first: not certified.
+        let rival = (0..<4).first { $0 != honest.target && $0 != s.y }!
+        var cancelOffset = [Double](repeating: 0, count: 4)
+        cancelOffset[rival] = 2 * honest.offset.map(abs).max()!
+        let cancel = Patch(members: honest.members, gamma: honest.gamma, offset: cancelOffset,
+                           bound: cancelOffset.map(abs).max()!, target: rival)
+        XCTAssertNotEqual(try verify(s.result.patches + [cancel], evidence(s)).verdict, .certified)
+    }
+}
