@@ -51,6 +51,8 @@ public struct Unlearner: Sendable {
         let certifier = RegionCertifier(network: network, box: box, mode: configuration.bounds,
                                         optimizer: FastDualOptimizer(steps: configuration.fastSteps))
         var rng = SeededGenerator(seed: configuration.seed)
+        let commonTarget = configuration.target == .common
+            ? Self.mostFrequentRunnerUp(logits: original.logits, labels: labels, classes: c) : nil
 
         var patches = [Patch]()
         var gammas = [GammaChoice]()
@@ -65,7 +67,7 @@ public struct Unlearner: Sendable {
             var requests = [(pattern: ActivationPattern, target: Int)]()
             for members in clusters {
                 let rep = members.representative
-                let target = chooseTarget(label: labels[rep], logits: original.logits(of: rep), rng: &rng)
+                let target = chooseTarget(label: labels[rep], logits: original.logits(of: rep), common: commonTarget, rng: &rng)
                 // A member whose own label is the target cannot be forgotten by this patch.
                 let kept = members.points.filter { labels[$0] != target }
                 var patterns = [original.patterns[rep]]
@@ -192,17 +194,32 @@ public struct Unlearner: Sendable {
         return result
     }
 
-    func chooseTarget(label: Int, logits: ArraySlice<Double>, rng: inout SeededGenerator) -> Int {
+    func chooseTarget(label: Int, logits: ArraySlice<Double>, common: Int?, rng: inout SeededGenerator) -> Int {
         let c = logits.count
         switch configuration.target {
         case .runnerUp:
-            var best = label == 0 ? 1 : 0
-            for j in 0..<c where j != label && logits[logits.startIndex + j] > logits[logits.startIndex + best] { best = j }
-            return best
+            return Self.runnerUp(label: label, logits: logits)
+        case .common:
+            if let common, common != label { return common }
+            return Self.runnerUp(label: label, logits: logits)
         case .random:
             let r = rng.index(below: c - 1)
             return r >= label ? r + 1 : r
         }
+    }
+
+    /// The class with the highest original logit other than the label.
+    static func runnerUp(label: Int, logits: ArraySlice<Double>) -> Int {
+        var best = label == 0 ? 1 : 0
+        for j in 0..<logits.count where j != label && logits[logits.startIndex + j] > logits[logits.startIndex + best] { best = j }
+        return best
+    }
+
+    /// The most frequent runner-up class over all points (ties to the lowest class).
+    static func mostFrequentRunnerUp(logits: [Double], labels: [Int], classes c: Int) -> Int {
+        var counts = [Int](repeating: 0, count: c)
+        for (i, y) in labels.enumerated() { counts[runnerUp(label: y, logits: logits[(i * c)..<((i + 1) * c)])] += 1 }
+        return counts.indices.max { (counts[$0], -$0) < (counts[$1], -$1) }!
     }
 
     func chooseGamma(_ members: [ActivationPattern], calibration: GammaCalibration?, patchIndex: Int) -> GammaChoice {

@@ -12,6 +12,12 @@ public enum TargetPolicy: String, Sendable, CaseIterable {
     case runnerUp = "runner-up"
     /// A seeded uniformly random class other than the label.
     case random
+    /// One class for the whole request: the most frequent runner-up among the forgotten
+    /// points (points of that very class fall back to their own runner-up). Patches with one
+    /// target cannot hurt each other's regions (their offsets raise the same class and lower
+    /// the others), so region claims need no gate-closure proofs among them; the default for
+    /// class-level unlearning.
+    case common
 }
 
 /// How each patch's gate sharpness γ is chosen.

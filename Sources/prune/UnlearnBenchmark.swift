@@ -81,7 +81,10 @@ struct UnlearnBenchmark: ParsableCommand {
             let retainedX = gather(trainX, retained, m), retainedY = retained.map { train.labels[$0] }
             let isClass = name.hasPrefix("class")
             var config = UnlearningConfiguration(margin: margin, certify: isClass ? .representatives : .all, bounds: bounds, seed: seed)
-            if isClass { config.clusters = 50 }
+            if isClass {
+                config.clusters = 50
+                config.target = .common
+            }
             // Class-level: calibrate γ on held-out points of the other classes.
             let reference = isClass ? gather(testX, test.labels.indices.filter { test.labels[$0] != forgetClass }, m) : retainedX
             let start = Date()

@@ -51,8 +51,8 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Region bounds: fast (dual first-order, default) or exact (one CLP LP per spec row).")
     var bounds: BoundMode = .fast
 
-    @Option(help: "Target class: runner-up (default) or random (seeded).")
-    var target: TargetPolicy = .runnerUp
+    @Option(help: "Target class: runner-up (default), common (one class for the request; default with --class) or random (seeded).")
+    var target: TargetPolicy?
 
     @Option(help: "Gate sharpness γ: 'auto' (calibrated on --retained, times --gamma-safety) or a number.")
     var gamma: String = "auto"
@@ -108,7 +108,8 @@ struct UnlearnCommand: ParsableCommand {
         }
 
         var configuration = UnlearningConfiguration(margin: margin, certify: `class` == nil ? certify : .representatives,
-                                                    bounds: bounds, target: target, maxRounds: rounds, seed: seed)
+                                                    bounds: bounds, target: target ?? (`class` == nil ? .runnerUp : .common),
+                                                    maxRounds: rounds, seed: seed)
         configuration.clusters = clusters ?? (`class` == nil ? nil : 50)
         if gamma == "auto" {
             configuration.gamma = .calibrated(safety: gammaSafety)

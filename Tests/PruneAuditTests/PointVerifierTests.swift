@@ -80,3 +80,31 @@ final class PointVerifierTests: XCTestCase {
         XCTAssertNotEqual(try verify(s.result.patches + [cancel], evidence(s)).verdict, .certified)
     }
 }
+
+final class CommonTargetCertificationTests: XCTestCase {
+    /// Many points of one class with one common target: patches cannot hurt each other, so
+    /// every point's own region is certified by the producer and re-verified as CERTIFIED.
+    func testOneClassWithACommonTargetIsCertifiedPointByPoint() throws {
+        let net = try randomNetwork([6, 16, 12, 4], seed: 950)
+        var rng = SeededGenerator(seed: 951)
+        var points = [Double](), labels = [Int]()
+        let wanted = try net.evaluate(randomPoint(6, &rng)).predictions[0]
+        while labels.count < 6 {
+            let x = randomPoint(6, &rng)
+            if try net.evaluate(x).predictions[0] == wanted { points += x; labels.append(wanted) }
+        }
+        let reference = (0..<(300 * 6)).map { _ in rng.unit() }
+        let config = UnlearningConfiguration(margin: 0.05, target: .common)
+        let result = try Unlearner(network: net, configuration: config).run(forget: points, labels: labels, reference: reference)
+        XCTAssertEqual(Set(result.patches.map(\.target)).count, 1)
+        let verifier = try PointVerifier(network: net, patches: result.patches, margin: 0.05)
+        for point in result.points {
+            let certificate = result.certificates.first { $0.patch == point.patch && $0.certificate.pattern == point.pattern }
+            let r = try verifier.verify(point: Array(points[(point.index * 6)..<((point.index + 1) * 6)]), label: point.label,
+                                        evidence: PointEvidence(patch: point.patch, multipliers: certificate?.certificate.multipliers,
+                                                                interference: certificate?.interference ?? [:]))
+            XCTAssertEqual(point.claim, .regionCertified)
+            XCTAssertEqual(r.verdict, .certified, "\(r.checks)")
+        }
+    }
+}
