@@ -31,6 +31,9 @@ struct UnlearnBenchmark: ParsableCommand {
     @Option(help: "Points on which fast bounds are compared with exact LP bounds.")
     var compareExact: Int = 5
 
+    @Option(help: "Target policy for the random forget sets (class-level always uses common).")
+    var target: TargetPolicy = .runnerUp
+
     @Option(help: "Margin τ.")
     var margin: Double = 0.01
 
@@ -80,7 +83,8 @@ struct UnlearnBenchmark: ParsableCommand {
             let forgetX = gather(trainX, indices, m), forgetY = indices.map { train.labels[$0] }
             let retainedX = gather(trainX, retained, m), retainedY = retained.map { train.labels[$0] }
             let isClass = name.hasPrefix("class")
-            var config = UnlearningConfiguration(margin: margin, certify: isClass ? .representatives : .all, bounds: bounds, seed: seed)
+            var config = UnlearningConfiguration(margin: margin, certify: isClass ? .representatives : .all, bounds: bounds,
+                                                 target: target, seed: seed)
             if isClass {
                 config.clusters = 50
                 config.target = .common
