@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PruneBundle
+import PruneCore
+import PruneCrypto
+
+/// Turns a patch file into the next signed link of the model's bundle chain.
+struct BundleSignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Sign a patch file into a patch bundle bound to the original model.",
+        discussion: """
+            The patch file must have been made for --model (its SHA-256). The first bundle on a \
+            model has no parent; each later one names the previous bundle with --parent, which \
+            is verified first under the signing key. The output is never overwritten.
+            """)
+
+    @Argument(help: "The patch file written by `prune unlearn`.")
+    var patches: String
+
+    @Option(help: "The original model file the patches were made for.")
+    var model: String
+
+    @Option(help: "Private key (PEM): ECDSA P-256 (default of `prune keygen`) or Ed25519.")
+    var key: String
+
+    @Option(help: "The previous bundle of this model's chain (omit for the first).")
+    var parent: String?
+
+    @Option(help: "Creation time, RFC 3339 UTC (default: now), e.g. 2026-01-31T12:00:00Z.")
+    var createdAt: String?
+
+    @Option(help: "Where to write the bundle, e.g. patches.bundle.json.")
+    var out: String
+
+    func run() throws {
+        if FileManager.default.fileExists(atPath: out) { throw IOError.exists(path: out) }
+        let file = try PatchFile.load(path: patches)
+        let data = try BundleSigning.sign(file, patchesPath: patches, model: model, key: key, parent: parent, createdAt: createdAt)
+        try FileOutput.write(data, to: out, overwrite: false)
+        Console.out("wrote \(out) (\(data.count) bytes): \(file.points.count) points, \(file.patches.count) patches")
+    }
+}
+
+/// The signing step shared by `bundle sign` and `unlearn --key`.
+enum BundleSigning {
+    static func sign(_ file: PatchFile, patchesPath: String, model: String, key: String, parent: String?,
+                     createdAt: String?) throws -> Data {
+        let privateKey = try PrivateKey(pemFile: key)
+        let parentBundle = try parent.map { (path: $0, data: try PatchBundleVerifier.read($0)) }
+        do {
+            return try PatchBundle.sign(patchFile: file, modelPath: model, key: privateKey, parentBundle: parentBundle,
+                                        createdAt: createdAt ?? PatchBundlePredicate.timestamp(Date()))
+        } catch let error as PatchFileError {
+            throw FileError(path: patchesPath, error)
+        }
+    }
+}
