@@ -7,7 +7,7 @@ import PruneRepair
 /// Verifies patch bundles against trusted keys and the original model, in the order of
 /// `Specs/patch-bundle.md` §Verification: nothing from the payload is read before its
 /// signature verifies, and every later check reads only the verified bytes.
-public struct PatchBundleVerifier {
+public struct PatchBundleVerifier: Sendable {
     public let trustedKeys: [PublicKey]
     public let modelPath: String
     /// The OMS root digest of `modelPath`, computed once.
@@ -71,13 +71,14 @@ public struct PatchBundleVerifier {
     private func check(_ data: Data, path: String) throws -> VerifiedPatchBundle {
         // 1–3: size, strict JSON, Sigstore shape (media type, key material, one DSSE signature).
         if data.count > PatchBundle.maximumBytes { throw BundleError.jsonTooLarge(size: data.count, limit: PatchBundle.maximumBytes) }
-        let bundle = try SigstoreBundle(jsonData: data, parser: PatchBundle.parser)
+        let root = try PatchBundle.parser.parse(data)
+        let bundle = try SigstoreBundle(json: root)
         guard bundle.mediaType == SigstoreBundle.mediaTypeV03 else { throw BundleError.sigstoreUnsupportedMediaType(found: bundle.mediaType) }
         guard bundle.publicKeyRawBytes == nil, bundle.publicKeyHint?.isEmpty == false else {
             throw BundleError.sigstoreUnsupportedMaterial(found: "publicKey without a hint, or with rawBytes")
         }
         // 4: one encoding per content, so the file digest the chain links by identifies it.
-        guard try bundle.jsonData() == data else { throw PatchBundleError.nonCanonical }
+        guard Self.canonicalBytes(root) == data else { throw PatchBundleError.nonCanonical }
         // 5: the signature, under the trusted keys only; the hint must name the signer exactly.
         let verified = try bundle.verify(trustedKeys: trustedKeys)
         let signer = verified.verifiedBy[0]
@@ -117,6 +118,28 @@ public struct PatchBundleVerifier {
         let patches = try patchFile.decodePatches(for: network)
         return VerifiedPatchBundle(path: path, fileDigest: try Hash.sha256(data).hexString, predicate: predicate, patchFile: patchFile,
                                    patchDataDigest: patchDataDigest, patches: patches, signer: signer)
+    }
+
+    /// What `SigstoreBundle.jsonData` writes for this bundle, rebuilt from the parsed fields
+    /// (cheaper than re-encoding the envelope): member order fixed, no unknown members, and
+    /// the base64 strings in their one standard padded spelling. Nil when a string is not.
+    static func canonicalBytes(_ root: JSONValue) -> Data? {
+        let envelope = root["dsseEnvelope"], signature = envelope?["signatures"].flatMap { value -> JSONValue? in
+            if case .array(let list) = value, list.count == 1 { return list[0] }
+            return nil
+        }
+        guard case .string(let mediaType)? = root["mediaType"],
+              case .string(let hint)? = root["verificationMaterial"]?["publicKey"]?["hint"],
+              case .string(let payload)? = envelope?["payload"], case .string(let payloadType)? = envelope?["payloadType"],
+              case .string(let sig)? = signature?["sig"],
+              Data(base64Encoded: payload)?.base64EncodedString() == payload,
+              Data(base64Encoded: sig)?.base64EncodedString() == sig else { return nil }
+        // Canonical base64 needs no JSON escapes, so those strings are copied as they are.
+        var out = Data("{\"mediaType\":".utf8) + JSONSerializer.data(.string(mediaType))
+        out += Data(",\"verificationMaterial\":{\"publicKey\":{\"hint\":".utf8) + JSONSerializer.data(.string(hint))
+        out += Data("},\"tlogEntries\":[]},\"dsseEnvelope\":{\"payload\":\"\(payload)\",\"payloadType\":".utf8)
+        out += JSONSerializer.data(.string(payloadType)) + Data(",\"signatures\":[{\"sig\":\"\(sig)\"}]}}".utf8)
+        return out
     }
 
     /// Refuses other predicate types, and other major versions of prune's by their own code.

@@ -34,7 +34,12 @@ public struct SigstoreBundle: Sendable {
     /// at). Both proto JSON spellings (lowerCamelCase and snake_case) are read. `parser`
     /// sets the size and depth limits (patch bundles may be larger than a model signature).
     public init(jsonData data: Data, parser: StrictJSON = StrictJSON()) throws(BundleError) {
-        let root = JSONField(try parser.parse(data))
+        try self.init(json: try parser.parse(data))
+    }
+
+    /// Reads a bundle from JSON that was already parsed strictly.
+    public init(json: JSONValue) throws(BundleError) {
+        let root = JSONField(json)
         mediaType = try root.field("mediaType").string()
         guard Self.acceptedMediaTypes.contains(mediaType) else { throw .sigstoreUnsupportedMediaType(found: mediaType) }
 
