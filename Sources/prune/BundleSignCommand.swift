@@ -33,6 +33,12 @@ struct BundleSignCommand: ParsableCommand {
     @Option(help: "Where to write the bundle, e.g. patches.bundle.json.")
     var out: String
 
+    func validate() throws {
+        if let createdAt, !PatchBundlePredicate.isTimestamp(createdAt) {
+            throw ValidationError("--created-at must be RFC 3339 UTC (YYYY-MM-DDThh:mm:ssZ), got '\(createdAt)'")
+        }
+    }
+
     func run() throws {
         if FileManager.default.fileExists(atPath: out) { throw IOError.exists(path: out) }
         let file = try PatchFile.load(path: patches)

@@ -92,6 +92,9 @@ struct UnlearnCommand: ParsableCommand {
 
     func validate() throws {
         if key == nil && (parent != nil || createdAt != nil) { throw ValidationError("--parent and --created-at need --key") }
+        if let createdAt, !PatchBundlePredicate.isTimestamp(createdAt) {
+            throw ValidationError("--created-at must be RFC 3339 UTC (YYYY-MM-DDThh:mm:ssZ), got '\(createdAt)'")
+        }
     }
 
     func run() throws {
