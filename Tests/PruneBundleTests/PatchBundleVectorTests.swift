@@ -69,3 +69,29 @@ final class PatchBundleVectorTests: XCTestCase {
         XCTAssertEqual(verified[0].patchFile.points.count, 3)
     }
 }
+
+/// The JSON Schema is strict JSON and requires every predicate field the writer emits.
+final class PatchBundleSchemaTests: XCTestCase {
+    func testSchemaRequiresWhatTheWriterEmits() throws {
+        let url = PatchBundleVectors.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("patch-bundle.schema.json")
+        let schema = try StrictJSON.parse(Data(contentsOf: url))
+        func required(_ def: String, _ path: String...) -> Set<String> {
+            var value = schema["$defs"]?[def]
+            for key in path { value = value?["properties"]?[key] }
+            guard case .array(let list)? = value?["required"] else { return [] }
+            return Set(list.compactMap { if case .string(let s) = $0 { return s } else { return nil } })
+        }
+        let rootPatches = try PatchFile.load(path: PatchBundleVectors.path("patches-root.json"))
+        let statement = try PatchBundle.statement(patchFile: rootPatches, modelRootDigest: String(repeating: "0", count: 64),
+                                                  parent: nil, createdAt: "2026-01-31T12:00:00Z")
+        func keys(_ value: JSONValue?) -> Set<String> {
+            guard case .object(let members)? = value else { return [] }
+            return Set(members.map(\.key))
+        }
+        XCTAssertEqual(required("statement"), keys(statement.jsonValue))
+        XCTAssertEqual(required("predicate"), keys(statement.predicate))
+        XCTAssertEqual(required("predicate", "model"), keys(statement.predicate["model"]))
+        XCTAssertEqual(schema["$defs"]?["statement"]?["properties"]?["predicateType"]?["const"], .string(PatchBundle.predicateType))
+    }
+}
