@@ -94,6 +94,15 @@ final class BundleCommandTests: XCTestCase {
         XCTAssertNil(output.bundles[0].parent)
         XCTAssertTrue(try run(verify(["b0.json"])).stdout.contains("verified 1 bundle"))
 
+        // eval applies only verified patches: the forgotten rows lose their label.
+        let eval = ["eval", "--model", path("m.onnx"), "--data", "\(Self.data)/digits.csv", "--rows", path("forget1.rows"), "--json",
+                    "--bundle", path("b0.json")]
+        struct Counts: Decodable { let samples: Int; let correct: Int }
+        let counts = try JSONDecoder().decode(Counts.self, from: try run(eval + ["--trust", path("owner.pub.pem")]).stdoutData)
+        XCTAssertEqual(counts.samples, 2)
+        XCTAssertEqual(counts.correct, 0)
+        try assertFails(eval + ["--trust", path("stranger.pub.pem")], status: 1, code: "bundle.signature.untrusted")
+
         try assertFails(verify(["b1.json"]), status: 1, code: "bundle.chain.missing-root")
         try assertFails(verify(["b1.json", "b0.json"]), status: 1, code: "bundle.chain.order")
         try assertFails(verify(["b0.json", "b0.json"]), status: 1, code: "bundle.chain.replay")
