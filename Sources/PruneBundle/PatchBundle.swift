@@ -54,7 +54,7 @@ public enum PatchBundle {
     public static func sign(patchFile: PatchFile, modelPath: String, key: PrivateKey,
                             parentBundle: (path: String, data: Data)? = nil, createdAt: String) throws -> Data {
         guard PatchBundlePredicate.isTimestamp(createdAt) else {
-            throw PatchFileError.invalid("created-at \"\(createdAt)\" is not an RFC 3339 UTC time (YYYY-MM-DDThh:mm:ssZ)")
+            throw BundleError.fieldInvalid(path: "predicate.createdAt", reason: "\"\(createdAt)\" is not an RFC 3339 UTC time (YYYY-MM-DDThh:mm:ssZ)")
         }
         let fileDigest = try Hash.digestFile(path: modelPath, algorithm: .sha256).hexString
         guard fileDigest == patchFile.model.sha256 else {
