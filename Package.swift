@@ -70,7 +70,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PruneTrainingTests", dependencies: ["PruneTraining", "PruneModel", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneRepairTests", dependencies: ["PruneRepair", "PruneModel", "PruneLP", "PruneCore", "PruneTestSupport"]),
-        .testTarget(name: "PruneBundleTests", dependencies: ["PruneBundle", "PruneCrypto", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneBundleTests", dependencies: ["PruneBundle", "PruneCrypto", "PruneCore", "PruneModel", "PruneRepair",
+                                                            "PruneTestSupport"]),
         .testTarget(name: "PruneAuditTests", dependencies: ["PruneAudit", "PruneRepair", "PruneModel", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]

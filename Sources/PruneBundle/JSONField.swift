@@ -73,6 +73,18 @@ public struct JSONField: Sendable {
         }
     }
 
+    /// A finite JSON number (strict JSON has no NaN or Infinity; overflow is refused here).
+    public func double() throws(BundleError) -> Double {
+        guard case .number(let number) = value else { throw typeError("a number") }
+        guard number.value.isFinite else { throw invalid("\(number.literal) is out of range") }
+        return number.value
+    }
+
+    /// Whether the object has member `key`, even when its value is `null`.
+    public func hasMember(_ key: String) throws(BundleError) -> Bool {
+        try object().contains { $0.key.utf8.elementsEqual(key.utf8) }
+    }
+
     /// Base64 bytes, standard or URL-safe, padded or not.
     public func base64() throws(BundleError) -> Data {
         let text = try string()

@@ -31,9 +31,15 @@ public struct SigstoreBundle: Sendable {
     }
 
     /// Parses strictly (duplicate keys anywhere are refused before any signature is looked
-    /// at). Both proto JSON spellings (lowerCamelCase and snake_case) are read.
-    public init(jsonData data: Data) throws(BundleError) {
-        let root = JSONField(try StrictJSON.parse(data))
+    /// at). Both proto JSON spellings (lowerCamelCase and snake_case) are read. `parser`
+    /// sets the size and depth limits (patch bundles may be larger than a model signature).
+    public init(jsonData data: Data, parser: StrictJSON = StrictJSON()) throws(BundleError) {
+        try self.init(json: try parser.parse(data))
+    }
+
+    /// Reads a bundle from JSON that was already parsed strictly.
+    public init(json: JSONValue) throws(BundleError) {
+        let root = JSONField(json)
         mediaType = try root.field("mediaType").string()
         guard Self.acceptedMediaTypes.contains(mediaType) else { throw .sigstoreUnsupportedMediaType(found: mediaType) }
 

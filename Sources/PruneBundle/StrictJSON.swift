@@ -115,7 +115,18 @@ private struct Parser {
 
     mutating func parseString() throws(BundleError) -> String {
         offset += 1
-        var out: [UInt8] = []
+        // Fast path for the common run of plain ASCII (base64 payloads are long): bytes that
+        // need no escape or UTF-8 check are taken as one slice; anything else continues below.
+        let start = offset
+        while offset < bytes.count, (0x20..<0x80).contains(bytes[offset]),
+              bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\") {
+            offset += 1
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+            offset += 1
+            return String(decoding: bytes[start..<(offset - 1)], as: UTF8.self)
+        }
+        var out = Array(bytes[start..<offset])
         while true {
             guard offset < bytes.count else { throw malformed("unterminated string") }
             let byte = bytes[offset]

@@ -4,17 +4,20 @@ import Foundation
 /// all four. Anything else (whitespace, stray or excess padding, a foreign character) is refused.
 public enum LenientBase64 {
     public static func decode(_ text: String) -> Data? {
-        var body = Substring(text)
+        // Byte-wise: this runs on every payload, and String bridging is slow for large ones.
+        var body = Array(text.utf8)
         var padding = 0
-        while body.hasSuffix("=") {
-            body = body.dropLast()
+        while body.last == UInt8(ascii: "=") {
+            body.removeLast()
             padding += 1
         }
         guard padding <= 2 else { return nil }
         // Padding, when present, must complete the final quantum exactly.
-        if padding > 0 && (body.utf8.count + padding) % 4 != 0 { return nil }
-        let standard = String(body).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let missing = (4 - standard.utf8.count % 4) % 4
-        return Data(base64Encoded: standard + String(repeating: "=", count: missing))
+        if padding > 0 && (body.count + padding) % 4 != 0 { return nil }
+        for i in body.indices {
+            if body[i] == UInt8(ascii: "-") { body[i] = UInt8(ascii: "+") } else if body[i] == UInt8(ascii: "_") { body[i] = UInt8(ascii: "/") }
+        }
+        body += Array(repeating: UInt8(ascii: "="), count: (4 - body.count % 4) % 4)
+        return Data(base64Encoded: Data(body))
     }
 }

@@ -13,7 +13,8 @@ struct PruneCommand: ParsableCommand {
             """,
         version: PruneVersion.string,
         subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, UnlearnCommand.self,
-                      KeygenCommand.self, HashCommand.self, SignModelCommand.self, VerifyModelCommand.self,
+                      BundleCommand.self, KeygenCommand.self, HashCommand.self, SignModelCommand.self,
+                      VerifyModelCommand.self,
                       VersionCommand.self, BenchCommand.self]
     )
 

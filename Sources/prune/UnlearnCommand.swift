@@ -75,11 +75,27 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Identifier of the forget request, part of every point's commitment.")
     var requestId: String = "request-1"
 
-    @Option(help: "Output patch file (JSON).")
+    @Option(help: "Output patch file (JSON), or the signed bundle with --key.")
     var out: String
+
+    @Option(help: "Sign directly: write a patch bundle to --out with this private key (PEM), as `prune bundle sign` does.")
+    var key: String?
+
+    @Option(help: "With --key: the previous bundle of this model's chain.")
+    var parent: String?
+
+    @Option(help: "With --key: creation time, RFC 3339 UTC (default: now).")
+    var createdAt: String?
 
     @Flag(help: "Replace --out if it exists.")
     var force = false
+
+    func validate() throws {
+        if key == nil && (parent != nil || createdAt != nil) { throw ValidationError("--parent and --created-at need --key") }
+        if let createdAt, !PatchBundlePredicate.isTimestamp(createdAt) {
+            throw ValidationError("--created-at must be RFC 3339 UTC (YYYY-MM-DDThh:mm:ssZ), got '\(createdAt)'")
+        }
+    }
 
     func run() throws {
         if !force && FileManager.default.fileExists(atPath: out) { throw IOError.exists(path: out) }
@@ -127,7 +143,9 @@ struct UnlearnCommand: ParsableCommand {
             forget: inputs, labels: request.labels, reference: reference, log: { progress.line($0) })
         let file = try PatchFile(result: result, network: network, modelDigest: modelDigest, requestID: requestId,
                                  rawPoints: request.features, labels: request.labels)
-        let data = try file.jsonData()
+        let data = try key.map {
+            try BundleSigning.sign(file, patchesPath: out, model: model, key: $0, parent: parent, createdAt: createdAt)
+        } ?? file.jsonData()
         try FileOutput.write(data, to: out, overwrite: force)
         let claims = Dictionary(grouping: result.points, by: \.claim).mapValues(\.count)
         Console.out(String(format: "forgot %d points with %d patches in %.2f s", request.count, result.patches.count,
