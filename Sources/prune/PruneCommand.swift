@@ -34,11 +34,17 @@ struct PruneCommand: ParsableCommand {
         } catch let error as any PruneError {
             Console.error("prune: error: \(error.message) [\(error.code)]")
             Foundation.exit(error.exitStatus.rawValue)
-        } catch where error is ExitCode || error is CleanExit || error is ValidationError {
+        } catch where error is ExitCode || error is CleanExit || error is ValidationError || isArgumentParserError(error) {
             exit(withError: error)
         } catch {
             Console.error("prune: internal error: \(error)")
             Foundation.exit(ExitStatus.internalError.rawValue)
         }
+    }
+
+    /// argument-parser answers `--help` by returning a help command whose `run` throws one of
+    /// its own (internal) error types; those belong to it, not to prune.
+    static func isArgumentParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }

@@ -110,3 +110,16 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(Double(ort.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1, accuracy, accuracy: 1e-9)
     }
 }
+
+/// `--help` works for the root and every subcommand, exits 0 and prints a usage line.
+final class HelpTests: XCTestCase {
+    func testHelpExitsZeroEverywhere() throws {
+        for args in [["--help"], ["unlearn", "--help"], ["bundle", "sign", "--help"], ["bench", "train", "--help"],
+                     ["verify-model", "--help"], ["help", "train"]] {
+            let result = try CommandRunner.prune(args)
+            XCTAssertEqual(result.status, 0, "\(args): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("USAGE"), "\(args): \(result.stdout)")
+        }
+        XCTAssertEqual(try CommandRunner.prune(["train", "--no-such-flag"]).status, 64)
+    }
+}
