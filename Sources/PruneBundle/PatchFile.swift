@@ -123,7 +123,7 @@ extension PatchFile.SparseMatrix {
                   values: try PatchTensor(f64: nonzero, shape: [nonzero.count]))
     }
 
-    func dense(path: String) throws -> [Double] {
+    public func dense(path: String) throws -> [Double] {
         let count = shape.reduce(1, *)
         guard shape.allSatisfy({ $0 >= 0 }), count <= PatchTensor.maximumBytes / 8 else {
             throw PatchFileError.tensor(path, "bad shape \(shape)")
