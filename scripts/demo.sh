@@ -11,10 +11,37 @@ tail -n 1 "$log"; rm -f "$log"
 prune=".build/release/prune"
 
 "$prune" version
+data=SampleBundles/data
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Rows of the forget request: the first four training rows of digit 3 (real UCI rows).
+awk -F, 'NR > 1 && $NF == 3 { print NR - 2 }' "$data/digits.csv" \
+  | grep -Fxf <(grep -v '^#' "$data/digits-train.rows") | head -n 4 > "$work/forget.rows"
+grep -v '^#' "$data/digits-train.rows" | grep -vxFf "$work/forget.rows" > "$work/retained.rows"
+
 echo
-echo "== OpenSSF Model Signing digests of SampleBundles/ =="
-"$prune" hash SampleBundles
+echo "== 1. Model owner: train a ReLU network on the UCI digits (80 % of the rows) =="
+"$prune" train --data "$data/digits.csv" --rows "$data/digits-train.rows" \
+  --test "$data/digits.csv" --test-rows "$data/digits-test.rows" \
+  --hidden 32,32 --epochs 20 --batch 32 --lr 0.05 --seed 1 --out "$work/digits.onnx" 2>&1 | tail -n 2
+"$prune" keygen --out "$work/owner" >/dev/null
+
 echo
-echo "Coming next on this sample: a model trained by prune on these digits, a forget request,"
-echo "two chained signed patch bundles and the full audit (prune verify, per-point table, signed"
-echo "report, inclusion proof). See the README's Status table."
+echo "== 2. Model owner: forget rows $(paste -sd, "$work/forget.rows") (digit 3) and sign the patches =="
+"$prune" unlearn --model "$work/digits.onnx" --forget "$data/digits.csv" --forget-rows "$work/forget.rows" \
+  --retained "$data/digits.csv" --retained-rows "$work/retained.rows" --target common \
+  --key "$work/owner.key.pem" --out "$work/forget.bundle.json" 2>/dev/null
+
+echo
+echo "== 3. Auditor: verify the signed bundle and re-check every forgotten point =="
+"$prune" verify --model "$work/digits.onnx" --bundle "$work/forget.bundle.json" --trust "$work/owner.pub.pem" \
+  --data "$data/digits.csv" --rows "$work/forget.rows"
+
+echo
+echo "== 4. Locality: held-out accuracy of the original and of the patched model =="
+"$prune" eval --model "$work/digits.onnx" --data "$data/digits.csv" --rows "$data/digits-test.rows" | sed -n 2p
+"$prune" eval --model "$work/digits.onnx" --bundle "$work/forget.bundle.json" --trust "$work/owner.pub.pem" \
+  --data "$data/digits.csv" --rows "$data/digits-test.rows" | sed -n 2p
+echo
+echo "Coming next on this sample: committed sample keys and two chained bundles, the signed and"
+echo "compressed audit report with inclusion proofs, and its HTML view. See the README's Status table."
