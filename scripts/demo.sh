@@ -35,7 +35,8 @@ echo "== 2. Model owner: forget rows $(paste -sd, "$work/forget.rows") (digit 3)
 echo
 echo "== 3. Auditor: verify the signed bundle and re-check every forgotten point =="
 "$prune" verify --model "$work/digits.onnx" --bundle "$work/forget.bundle.json" --trust "$work/owner.pub.pem" \
-  --data "$data/digits.csv" --rows "$work/forget.rows"
+  --data "$data/digits.csv" --rows "$work/forget.rows" \
+  --reference "$data/digits.csv" --reference-rows "$data/digits-test.rows"
 
 echo
 echo "== 4. Locality: held-out accuracy of the original and of the patched model =="

@@ -5,6 +5,7 @@ import PruneBundle
 import PruneCore
 import PruneCrypto
 import PruneModel
+import PruneRepair
 
 /// The auditor's command: verify the owner's signed bundles, then re-check the claim for every
 /// forgotten point from the original model, trusting none of the owner's numbers.
@@ -36,6 +37,15 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var forget: DataOptions
 
+    @Option(help: "Reference data (retained or held-out samples) on which to report locality: f̂ against f.")
+    var reference: String?
+
+    @Option(help: "Labels for --reference (.npy, IDX).")
+    var referenceLabels: String?
+
+    @Option(help: "Index file selecting rows of --reference.")
+    var referenceRows: String?
+
     @Option(help: "The level every point must reach: claimed, certified or forgotten.")
     var require: Requirement = .claimed
 
@@ -60,8 +70,18 @@ struct VerifyCommand: ParsableCommand {
         let checks: [String: String]
     }
 
+    struct LocalityOutput: Encodable {
+        let data: String
+        let samples: Int
+        let predictionsChanged: [Int]
+        let changedOutsideRegions: [Int]
+        let openGates: Int
+        let maxLogitChange: Double
+    }
+
     struct Output: Encodable {
         let result: String
+        let locality: LocalityOutput?
         let model: String
         let bundles: [String]
         let require: String
@@ -86,8 +106,20 @@ struct VerifyCommand: ParsableCommand {
                         checks: Dictionary(r.checks.map { ($0.check, $0.status.rawValue) }, uniquingKeysWith: { $1 }))
         }
         let passed = points.allSatisfy(\.meetsRequirement)
+        let locality = try reference.map { path -> LocalityOutput in
+            let data = try DataOptions.load(path, labels: referenceLabels, rows: referenceRows)
+            guard data.featureCount == network.inputCount else {
+                throw ModelError.inputMismatch(detail: "\(path) has \(data.featureCount) features, \(model) takes \(network.inputCount)")
+            }
+            var inputs = data.features
+            network.input.preprocessing.apply(to: &inputs, featureCount: data.featureCount)
+            let report = try LocalityAudit.run(PatchedNetwork(network: network, patches: verified.flatMap(\.patches)), inputs: inputs)
+            return LocalityOutput(data: path, samples: report.count, predictionsChanged: report.changedPredictions,
+                                  changedOutsideRegions: report.changedOutsideRegions, openGates: report.openGates,
+                                  maxLogitChange: report.maxLogitChange)
+        }
         let counts = Dictionary(grouping: points, by: \.verdict).mapValues(\.count)
-        let output = Output(result: passed ? "PASSED" : "FAILED", model: model, bundles: bundle, require: require.rawValue,
+        let output = Output(result: passed ? "PASSED" : "FAILED", locality: locality, model: model, bundles: bundle, require: require.rawValue,
                             counts: counts, points: points)
         if json {
             try Console.json(output)
@@ -100,6 +132,13 @@ struct VerifyCommand: ParsableCommand {
                             + "\(p.regionMargin.map { String(format: "%.4g", -$0) } ?? "–") |")
             }
             Console.out(PointVerdict.allCases.compactMap { v in counts[v.rawValue].map { "\(v.rawValue) \($0)" } }.joined(separator: ", "))
+            if let l = locality {
+                Console.out("locality on \(l.data) (\(l.samples) samples, not a pass/fail check): predictions changed \(l.predictionsChanged.count)"
+                            + (l.predictionsChanged.isEmpty ? "" : " at \(l.predictionsChanged.prefix(20).map(String.init).joined(separator: ","))")
+                            + "; logits changed outside every patched region \(l.changedOutsideRegions.count)"
+                            + (l.changedOutsideRegions.isEmpty ? "" : " at \(l.changedOutsideRegions.prefix(20).map(String.init).joined(separator: ","))")
+                            + "; gates open at \(l.openGates); max |f̂ − f| \(String(format: "%.4g", l.maxLogitChange))")
+            }
             Console.out("\(output.result): \(points.filter(\.meetsRequirement).count) of \(points.count) points meet --require \(require.rawValue)")
         }
         if !passed { throw ExitCode(ExitStatus.verificationFailed.rawValue) }

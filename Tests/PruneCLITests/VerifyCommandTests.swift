@@ -10,8 +10,10 @@ final class VerifyCommandTests: XCTestCase {
 
     struct Output: Decodable {
         struct Point: Decodable { let row: Int; let verdict: String; let claim: String?; let meetsRequirement: Bool }
+        struct Locality: Decodable { let samples: Int; let predictionsChanged: [Int]; let changedOutsideRegions: [Int]; let maxLogitChange: Double }
         let result: String
         let points: [Point]
+        let locality: Locality?
     }
 
     func testHonestRunPassesAndMismatchesFail() throws {
@@ -30,12 +32,18 @@ final class VerifyCommandTests: XCTestCase {
         XCTAssertEqual(unlearn.status, 0, unlearn.stderr)
         let base = ["verify", "--model", path("m.onnx"), "--bundle", path("b.bundle.json"), "--trust", path("owner.pub.pem"),
                     "--data", "\(Self.data)/digits.csv", "--json"]
-        let honest = try CommandRunner.prune(base + ["--rows", path("forget.rows")])
+        let honest = try CommandRunner.prune(base + ["--rows", path("forget.rows"), "--reference", "\(Self.data)/digits.csv",
+                                                     "--reference-rows", path("retained.rows")])
         XCTAssertEqual(honest.status, 0, honest.stderr + honest.stdout)
         let output = try JSONDecoder().decode(Output.self, from: honest.stdoutData)
         XCTAssertEqual(output.result, "PASSED")
         XCTAssertEqual(output.points.count, 4)
         for p in output.points where p.claim == "region-certified" { XCTAssertEqual(p.verdict, "CERTIFIED") }
+        // The gates were calibrated on these retained rows: nothing changes outside the patched regions.
+        let locality = try XCTUnwrap(output.locality)
+        XCTAssertEqual(locality.samples, 400)
+        XCTAssertEqual(locality.changedOutsideRegions, [])
+        XCTAssertLessThanOrEqual(locality.predictionsChanged.count, locality.samples)
 
         // Other rows than the ones committed to: nothing matches, every row fails.
         try "1\n11\n21\n31\n".write(toFile: path("other.rows"), atomically: true, encoding: .utf8)
