@@ -79,7 +79,7 @@ public struct PointVerifier: Sendable {
         // C0: a lower bound on μ ≥ f̂_t − f̂_y at the point.
         var mu = RoundingBound.lower(logits[t] - logits[y], magnitude: 0, operations: 1) - fError[t] - fError[y]
         for (index, other) in patches.enumerated() {
-            mu += lowerContribution(of: other, index: index, z: z, zError: zError, t: t, y: y)
+            mu += lowerContribution(of: other, index: index, at: x, t: t, y: y)
         }
         let pointMargin = mu - margin
         checks.append(CheckOutcome("C0", pointMargin > 0 ? .pass : .fail, margin: pointMargin,
@@ -133,27 +133,32 @@ public struct PointVerifier: Sendable {
                       pointMargin: pointMargin, regionMargin: regionMargin)
     }
 
-    /// A lower bound on h_t − h_y of one patch at the point.
-    func lowerContribution(of patch: Patch, index: Int, z: [Double], zError: [Double], t: Int, y: Int) -> Double {
+    /// A lower bound on h_t − h_y of one patch at the point. Each member's rows are that
+    /// member's own pattern-fixed pre-activations at x (deeper layers differ between patterns),
+    /// with their rounding allowance.
+    func lowerContribution(of patch: Patch, index: Int, at x: [Double], t: Int, y: Int) -> Double {
         let worst = min(0, patch.offset[t]) - max(0, patch.offset[y])
-        // G = 1 robustly: every row of some member is satisfied with room for rounding.
+        let ops = rigorous.operations
+        var closedForAll = soundBounds[index]
         for member in patch.members {
-            let inside = (0..<z.count).allSatisfy { i in member[i] ? z[i] - zError[i] >= 0 : z[i] + zError[i] <= 0 }
+            let z = network.patternFixedForward(pattern: member, features: x).preactivations
+            let magnitude = rigorous.magnitudes.patternFixedForward(pattern: member, features: x.map(abs)).preactivations
+            let error = magnitude.map { RoundingBound.upper(0, magnitude: $0, operations: ops) }
+            // G = 1 robustly: every row of this member is satisfied with room for rounding.
+            let inside = (0..<z.count).allSatisfy { i in member[i] ? z[i] - error[i] >= 0 : z[i] + error[i] <= 0 }
             if inside { return patch.offset[t] - patch.offset[y] }
-        }
-        // G = 0 robustly (and K sound): the violations sum to ≥ 1/γ for every member.
-        if soundBounds[index] {
-            let closed = patch.members.allSatisfy { member in
+            // G = 0 robustly for this member: its violations sum (scaled) to at least 1.
+            if closedForAll {
                 var sum = 0.0
                 for i in 0..<z.count {
-                    let violation = (member[i] ? -z[i] : z[i]) - zError[i]
+                    let violation = (member[i] ? -z[i] : z[i]) - error[i]
                     if violation > 0 { sum += min(1, patch.gamma * violation) }
                 }
-                return RoundingBound.lower(sum, magnitude: sum, operations: z.count + 2) >= 1
+                if !(RoundingBound.lower(sum, magnitude: sum, operations: z.count + 2) >= 1) { closedForAll = false }
             }
-            if closed { return 0 }
         }
-        return worst
+        // With K sound and every member's gate closed, h = 0 exactly.
+        return closedForAll ? 0 : worst
     }
 
     /// What another patch can add to spec row j on the region, and a note for the report.
