@@ -98,15 +98,9 @@ public struct PointVerifier: Sendable {
         }
         let clamped = y5.filter { $0 < 0 }.count
         y5 = y5.map { max(0, $0) }  // any y ≥ 0 is sound; clamping can only loosen the bound
-        let specRows = (0..<c).filter { $0 != t }
-        var v = [Double](), ys = [Double]()
-        for j in specRows {
-            var row = [Double](repeating: 0, count: c)
-            row[j] = 1
-            row[t] = -1
-            v += row
-            ys += y5[(j * n)..<((j + 1) * n)]
-        }
+        let (v, specRows) = RegionCertifier.specRows(target: t, classes: c)
+        var ys = [Double]()
+        for j in specRows { ys += y5[(j * n)..<((j + 1) * n)] }
         let problem = DualProblem(network: network, box: network.input.box, patterns: [region], cotangents: v, count: specRows.count)
         let bounds = rigorous.upperBounds(problem, multipliers: ys)
         // C6: every other patch, accounted for whatever the owner says.
@@ -165,7 +159,7 @@ public struct PointVerifier: Sendable {
     func interference(of patch: Patch, index: Int, on region: ActivationPattern, row j: Int, target t: Int,
                       claimed: InterferenceTreatment?) throws(ModelError) -> (Double, String?) {
         if patch.members.contains(region) { return (patch.offset[j] - patch.offset[t], "patch \(index) shares the region") }
-        let worst = max(0, patch.offset[j]) - min(0, patch.offset[t])
+        let worst = InterferenceAnalysis.worstCase(patch.offset, j: j, t: t)
         if worst <= 0 { return (0, nil) }
         if case .gateClosed(_, let multipliers) = claimed, soundBounds[index], multipliers.count == patch.members.count,
            try gateClosed(patch, on: region, multipliers: multipliers) {
@@ -180,13 +174,9 @@ public struct PointVerifier: Sendable {
         let n = network.hiddenCount, n1 = network.hiddenWidths.first ?? 0
         for (member, y) in zip(patch.members, multipliers) {
             guard y.count == n, y.allSatisfy({ $0.isFinite }) else { return false }
-            var h = [Double](repeating: 0, count: n)
-            var differs = false
-            for i in 0..<n1 where region[i] != member[i] {
-                h[i] = region[i] ? -1 : 1
-                differs = true
+            guard let h = InterferenceAnalysis.separationObjective(region: region, member: member, firstLayerWidth: n1) else {
+                return false
             }
-            guard differs else { return false }
             let problem = DualProblem(network: network, box: network.input.box, patterns: [region],
                                       cotangents: [Double](repeating: 0, count: network.outputCount), count: 1, hiddenObjective: h)
             let bound = rigorous.upperBounds(problem, multipliers: y.map { max(0, $0) })[0]

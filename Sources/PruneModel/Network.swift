@@ -131,12 +131,14 @@ public struct HeadEvaluation: Sendable {
     }
 
     /// argmax of each sample's logits; ties go to the lowest class index (numpy's rule).
-    public var predictions: [Int] {
-        (0..<batch).map { s in
-            let row = logits(of: s)
-            var best = row.startIndex
-            for i in row.indices where row[i] > row[best] { best = i }
-            return best - row.startIndex
+    public var predictions: [Int] { Self.predictions(logits: logits, classes: classes) }
+
+    /// argmax of each row of `classes` logits, ties to the lowest class index.
+    public static func predictions(logits: [Double], classes: Int) -> [Int] {
+        stride(from: 0, to: logits.count, by: classes).map { start in
+            var best = 0
+            for j in 1..<classes where logits[start + j] > logits[start + best] { best = j }
+            return best
         }
     }
 }

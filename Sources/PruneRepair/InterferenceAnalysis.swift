@@ -48,7 +48,21 @@ public struct InterferenceAnalysis: Sendable {
     }
 
     /// Worst-case contribution of patch `d′` to spec row j of a region with target t.
-    static func worstCase(_ d: [Double], j: Int, t: Int) -> Double { max(0, d[j]) - min(0, d[t]) }
+    public static func worstCase(_ d: [Double], j: Int, t: Int) -> Double { max(0, d[j]) - min(0, d[t]) }
+
+    /// The hidden objective of a gate-closure proof for member π′ on region S: −Σ_{i∈D} s_i z¹_i
+    /// over the first-layer neurons D where the patterns differ (its negation is the summed
+    /// violation of π′'s rows there). nil when the first layers agree: no proof of this kind.
+    public static func separationObjective(region s: ActivationPattern, member: ActivationPattern,
+                                           firstLayerWidth n1: Int) -> [Double]? {
+        var h = [Double](repeating: 0, count: s.count)
+        var differs = false
+        for i in 0..<n1 where s[i] != member[i] {
+            h[i] = s[i] ? -1 : 1
+            differs = true
+        }
+        return differs ? h : nil
+    }
 
     /// Analyses every certificate; returns the results and the (possibly raised) γ of each patch.
     public func analyse(certificates: [(patch: Int, certificate: RegionCertificate)], patches: [Patch])
@@ -94,14 +108,7 @@ public struct InterferenceAnalysis: Sendable {
         for (p, item) in pending.enumerated() where rowsOf.count < proofBudget {
             let s = certificates[item.certificate].certificate.pattern
             for (mIndex, member) in patches[item.other].members.enumerated() {
-                var h = [Double](repeating: 0, count: n)
-                var differs = false
-                for i in 0..<n1 where s[i] != member[i] {
-                    // Maximise −Σ s_i z¹_i: its negation is the summed violation of π′'s rows.
-                    h[i] = s[i] ? -1 : 1
-                    differs = true
-                }
-                guard differs else { continue }
+                guard let h = Self.separationObjective(region: s, member: member, firstLayerWidth: n1) else { continue }
                 rowsOf.append((p, mIndex))
                 patterns.append(s)
                 objective += h

@@ -121,14 +121,6 @@ public struct PatchedEvaluation: Sendable {
     public let originalLogits: [Double]
     public let gates: [ActiveGate]
 
-    public var predictions: [Int] { Self.argmax(logits, classes: classes) }
-    public var originalPredictions: [Int] { Self.argmax(originalLogits, classes: classes) }
-
-    static func argmax(_ logits: [Double], classes: Int) -> [Int] {
-        stride(from: 0, to: logits.count, by: classes).map { start in
-            var best = 0
-            for j in 1..<classes where logits[start + j] > logits[start + best] { best = j }
-            return best
-        }
-    }
+    public var predictions: [Int] { HeadEvaluation.predictions(logits: logits, classes: classes) }
+    public var originalPredictions: [Int] { HeadEvaluation.predictions(logits: originalLogits, classes: classes) }
 }

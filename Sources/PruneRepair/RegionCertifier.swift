@@ -35,9 +35,13 @@ public struct RegionCertifier: Sendable {
         self.optimizer = optimizer
     }
 
-    /// The cotangents e_j − e_t for every j ≠ t, stacked (C−1 rows of C), and their j.
     func specRows(target t: Int) -> (cotangents: [Double], logits: [Int]) {
-        let c = network.outputCount
+        Self.specRows(target: t, classes: network.outputCount)
+    }
+
+    /// The cotangents e_j − e_t for every j ≠ t, stacked (C−1 rows of C), and their j: the
+    /// spec rows of "t wins", for the producer and the verifier alike.
+    public static func specRows(target t: Int, classes c: Int) -> (cotangents: [Double], logits: [Int]) {
         var v = [Double](), js = [Int]()
         for j in 0..<c where j != t {
             var row = [Double](repeating: 0, count: c)

@@ -209,7 +209,7 @@ public struct Unlearner: Sendable {
     }
 
     /// The class with the highest original logit other than the label.
-    static func runnerUp(label: Int, logits: ArraySlice<Double>) -> Int {
+    public static func runnerUp(label: Int, logits: ArraySlice<Double>) -> Int {
         var best = label == 0 ? 1 : 0
         for j in 0..<logits.count where j != label && logits[logits.startIndex + j] > logits[logits.startIndex + best] { best = j }
         return best

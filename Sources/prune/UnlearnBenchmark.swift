@@ -153,8 +153,7 @@ struct UnlearnBenchmark: ParsableCommand {
             let x = Array(points[(i * 784)..<((i + 1) * 784)])
             let eval = try network.evaluate(x)
             let logits = eval.logits(of: 0)
-            var t = labels[i] == 0 ? 1 : 0
-            for j in 0..<10 where j != labels[i] && logits[logits.startIndex + j] > logits[logits.startIndex + t] { t = j }
+            let t = Unlearner.runnerUp(label: labels[i], logits: logits)
             let t0 = Date()
             let f = try fast.certify(pattern: eval.patterns[0], target: t)
             let t1 = Date()
