@@ -21,6 +21,23 @@ public struct ForgetAudit: Sendable {
         public let regionMargin: Double?
         public let checks: [CheckOutcome]
         public let note: String
+        /// The code of the first failed check, or of the matching problem (nil when nothing failed).
+        public let code: AuditCode?
+
+        init(row: Int, label: Int, bundle: Int?, commitment: String?, claim: String?, verdict: PointVerdict,
+             pointMargin: Double?, regionMargin: Double?, checks: [CheckOutcome], note: String, code: AuditCode? = nil) {
+            self.row = row
+            self.label = label
+            self.bundle = bundle
+            self.commitment = commitment
+            self.claim = claim
+            self.verdict = verdict
+            self.pointMargin = pointMargin
+            self.regionMargin = regionMargin
+            self.checks = checks
+            self.note = note
+            self.code = code ?? checks.first { $0.status == .fail }?.code
+        }
     }
 
     public let network: Network
@@ -55,7 +72,7 @@ public struct ForgetAudit: Sendable {
                     if reports[row] == nil {
                         reports[row] = PointReport(row: row, label: labels[row], bundle: bIndex, commitment: point.commitment,
                                                    claim: point.claim, verdict: .error, pointMargin: nil, regionMargin: nil,
-                                                   checks: [], note: "the commitment does not match this data row")
+                                                   checks: [], note: "the commitment does not match this data row", code: .commitmentMismatch)
                     }
                     continue
                 }
@@ -64,7 +81,7 @@ public struct ForgetAudit: Sendable {
                 guard network.input.box.contains(x) else {
                     reports[row] = PointReport(row: row, label: labels[row], bundle: bIndex, commitment: point.commitment,
                                                claim: point.claim, verdict: .error, pointMargin: nil, regionMargin: nil,
-                                               checks: [], note: "the point lies outside the model's input box")
+                                               checks: [], note: "the point lies outside the model's input box", code: .outsideBox)
                     continue
                 }
                 let evidence = try self.evidence(for: point, in: bundle, offset: offsets[bIndex], at: x, classes: c, hidden: n)
@@ -91,12 +108,18 @@ public struct ForgetAudit: Sendable {
         guard let local = point.patch, bundle.patches.indices.contains(local) else {
             return PointEvidence(patch: nil, multipliers: nil)
         }
-        let pattern = try network.activationPattern(at: x)
+        // The certificate of the region the owner names for the point (or, in files that name
+        // none, of the member equal to the point's recomputed pattern); C1 checks the naming.
         let members = bundle.patches[local].members
-        guard let entry = bundle.patchFile.certificates.first(where: {
-            $0.patch == local && members.indices.contains($0.member) && members[$0.member] == pattern
-        }) else {
-            return PointEvidence(patch: offset + local, multipliers: nil)
+        let named: Int?
+        if let member = point.member {
+            named = member
+        } else {
+            let pattern = try network.activationPattern(at: x)
+            named = members.firstIndex(of: pattern)
+        }
+        guard let member = named, let entry = bundle.patchFile.certificates.first(where: { $0.patch == local && $0.member == member }) else {
+            return PointEvidence(patch: offset + local, member: point.member, multipliers: nil)
         }
         let multipliers = try entry.multipliers.dense(path: "certificate of patch \(local)")
         var interference = [Int: InterferenceTreatment]()
@@ -115,7 +138,7 @@ public struct ForgetAudit: Sendable {
             default: continue
             }
         }
-        guard multipliers.count == c * n else { return PointEvidence(patch: offset + local, multipliers: nil) }
-        return PointEvidence(patch: offset + local, multipliers: multipliers, interference: interference)
+        guard multipliers.count == c * n else { return PointEvidence(patch: offset + local, member: point.member, multipliers: nil) }
+        return PointEvidence(patch: offset + local, member: point.member, multipliers: multipliers, interference: interference)
     }
 }

@@ -1,7 +1,8 @@
 /// The verdict on one forgotten point. Raw values are the report's stable vocabulary.
 public enum PointVerdict: String, Sendable, Equatable, CaseIterable {
-    /// Region-wide proof: on the point's whole linear region the patched network predicts the
-    /// patch's target by the margin, every other patch accounted for (C0–C6).
+    /// Region-wide proof: on the point's whole linear region the patch's target beats the
+    /// point's label by the margin in the patched network, every other patch accounted for, so
+    /// the label is predicted nowhere in the region (C0–C6).
     case certified = "CERTIFIED"
     /// Point-level only: at the point the patched network does not predict the label, by the
     /// margin (C0, with C1–C4), but no region-wide proof holds.
@@ -25,11 +26,14 @@ public struct CheckOutcome: Sendable, Equatable {
     /// A certified margin (positive when the check passes with room), if the check has one.
     public let margin: Double?
     public let detail: String
+    /// Why the check failed, as a stable code (nil unless the status is FAIL).
+    public let code: AuditCode?
 
-    public init(_ check: String, _ status: Status, margin: Double? = nil, _ detail: String = "") {
+    public init(_ check: String, _ status: Status, margin: Double? = nil, code: AuditCode? = nil, _ detail: String = "") {
         self.check = check
         self.status = status
         self.margin = margin
+        self.code = status == .fail ? code : nil
         self.detail = detail
     }
 }

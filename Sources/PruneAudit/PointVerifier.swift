@@ -27,7 +27,7 @@ public struct PointVerifier: Sendable {
         public let checks: [CheckOutcome]
         /// The certified lower bound on μ − τ at the point (C0), when computed.
         public let pointMargin: Double?
-        /// The certified region bound (max_j of the patched bound) + τ; ≤ 0 when C5/C6 hold.
+        /// The certified bound of (e_y − e_t)ᵀf̂ over the region, + τ; ≤ 0 when C5/C6 hold.
         public let regionMargin: Double?
     }
 
@@ -47,82 +47,96 @@ public struct PointVerifier: Sendable {
         let z = network.patternFixedForward(pattern: pattern, features: x).preactivations
 
         guard let k = evidence.patch, patches.indices.contains(k) else {
-            checks.append(CheckOutcome("C2", .fail, "no covering patch is claimed"))
+            checks.append(CheckOutcome("C2", .fail, code: .notCovered, "no covering patch is claimed"))
             return Result(verdict: .notCovered, checks: checks, pointMargin: nil, regionMargin: nil)
         }
         let patch = patches[k]
         let t = patch.target
         // C4: the target is a class and not the point's own label.
         guard (0..<c).contains(t), t != y else {
-            checks.append(CheckOutcome("C4", .fail, "patch \(k) targets class \(t), the point's label is \(y)"))
+            checks.append(CheckOutcome("C4", .fail, code: .targetIsLabel, "patch \(k) targets class \(t), the point's label is \(y)"))
             return Result(verdict: .error, checks: checks, pointMargin: nil, regionMargin: nil)
         }
         checks.append(CheckOutcome("C4", .pass, "target \(t) ≠ label \(y)"))
-        // C1/C2: the point's own pattern, recomputed, is a member of the patch. Neurons whose
-        // pre-activation is within rounding of 0 may take either bit: both regions hold x.
+        // C1/C2: the point's own pattern, recomputed, is a member of the patch (the member the
+        // owner names, when it names one). Neurons whose pre-activation is within rounding of
+        // 0 may take either bit: both regions hold x.
         let ties = (0..<n).filter { abs(z[$0]) <= zError[$0] }
-        let member = patch.members.firstIndex { m in
-            (0..<n).allSatisfy { m[$0] == pattern[$0] || ties.contains($0) }
+        let matches = { (m: ActivationPattern) in (0..<n).allSatisfy { m[$0] == pattern[$0] || ties.contains($0) } }
+        if let claimed = evidence.member {
+            guard patch.members.indices.contains(claimed), matches(patch.members[claimed]) else {
+                checks.append(CheckOutcome("C1", .fail, code: .regionMismatch,
+                                           "member \(claimed) of patch \(k) is not the region of the point's recomputed activation pattern"))
+                return Result(verdict: .notCovered, checks: checks, pointMargin: nil, regionMargin: nil)
+            }
         }
-        guard let member else {
-            checks.append(CheckOutcome("C2", .fail, "the point's activation pattern is not a member of patch \(k)"))
+        guard let member = evidence.member ?? patch.members.firstIndex(where: matches) else {
+            checks.append(CheckOutcome("C2", .fail, code: .notCovered, "the point's activation pattern is not a member of patch \(k)"))
             return Result(verdict: .notCovered, checks: checks, pointMargin: nil, regionMargin: nil)
         }
         let region = patch.members[member]
         checks.append(CheckOutcome("C1", .pass, ties.isEmpty ? "pattern recomputed from the weights" : "pattern recomputed; \(ties.count) tie neurons"))
         checks.append(CheckOutcome("C2", .pass, "member \(member) of patch \(k)"))
         // C3: K bounds |p| over the whole box.
-        checks.append(CheckOutcome("C3", soundBounds[k] ? .pass : .fail,
-                                   margin: patch.bound - Patch.requiredBound(offset: patch.offset, linear: patch.linear, box: network.input.box),
-                                   "K against the closed form over the box"))
+        checks.append(CheckOutcome("C3", soundBounds[k] ? .pass : .fail, code: .boundUnsound,
+                                   soundBounds[k] ? "K ≥ closed-form bound" : "K below the closed-form bound: the patch is not local"))
 
         // C0: a lower bound on μ ≥ f̂_t − f̂_y at the point.
         var mu = RoundingBound.lower(logits[t] - logits[y], magnitude: 0, operations: 1) - fError[t] - fError[y]
+        var muMagnitude = abs(mu)
         for (index, other) in patches.enumerated() {
-            mu += lowerContribution(of: other, index: index, at: x, t: t, y: y)
+            let term = lowerContribution(of: other, index: index, at: x, t: t, y: y)
+            mu += term
+            muMagnitude += abs(term)
         }
+        mu = RoundingBound.lower(mu, magnitude: muMagnitude, operations: patches.count + 1)
         let pointMargin = mu - margin
-        checks.append(CheckOutcome("C0", pointMargin > 0 ? .pass : .fail, margin: pointMargin,
+        checks.append(CheckOutcome("C0", pointMargin > 0 ? .pass : .fail, margin: pointMargin, code: .notForgotten,
                                    "f̂_t − f̂_y at the point, all patches, rounding bounded"))
         guard pointMargin > 0 else {
             return Result(verdict: .notForgotten, checks: checks, pointMargin: pointMargin, regionMargin: nil)
         }
         guard soundBounds[k], ties.isEmpty || region == pattern else {
             checks.append(CheckOutcome("C5", .notChecked, "needs C3 and the exact region"))
+            checks.append(CheckOutcome("C6", .notChecked, "needs C5"))
             return Result(verdict: .forgotten, checks: checks, pointMargin: pointMargin, regionMargin: nil)
         }
-        // C5: the region certificate, recomputed rigorously from the shipped multipliers.
+        // C5: the region certificate of the claimed row (label y against target t), recomputed
+        // rigorously from the shipped multipliers: M_y + d_y − d_t ≤ −τ.
         guard var y5 = evidence.multipliers, y5.count == c * n, y5.allSatisfy(\.isFinite) else {
             checks.append(CheckOutcome("C5", .notChecked, "no usable region certificate"))
+            checks.append(CheckOutcome("C6", .notChecked, "needs C5"))
             return Result(verdict: .forgotten, checks: checks, pointMargin: pointMargin, regionMargin: nil)
         }
         let clamped = y5.filter { $0 < 0 }.count
         y5 = y5.map { max(0, $0) }  // any y ≥ 0 is sound; clamping can only loosen the bound
-        let (v, specRows) = RegionCertifier.specRows(target: t, classes: c)
-        var ys = [Double]()
-        for j in specRows { ys += y5[(j * n)..<((j + 1) * n)] }
-        let problem = DualProblem(network: network, box: network.input.box, patterns: [region], cotangents: v, count: specRows.count)
-        let bounds = rigorous.upperBounds(problem, multipliers: ys)
-        // C6: every other patch, accounted for whatever the owner says.
-        var worst = -Double.infinity
-        var c6 = CheckOutcome.Status.pass
-        var c6Detail = [String]()
-        for (r, j) in specRows.enumerated() {
-            var bound = bounds[r] + patch.offset[j] - patch.offset[t]
-            for (index, other) in patches.enumerated() where index != k {
-                let (add, note) = try interference(of: other, index: index, on: region, row: j, target: t,
-                                                   claimed: evidence.interference[index])
-                bound += add
-                if let note, r == 0 { c6Detail.append(note) }
-            }
-            bound = RoundingBound.upper(bound, magnitude: abs(bound), operations: 4 + patches.count)
-            worst = max(worst, bound)
-        }
-        let regionMargin = worst + margin
-        if regionMargin > 0 { c6 = .fail }
-        checks.append(CheckOutcome("C5", regionMargin <= 0 ? .pass : .fail, margin: -regionMargin,
+        var v = [Double](repeating: 0, count: c)
+        v[y] = 1
+        v[t] = -1
+        let problem = DualProblem(network: network, box: network.input.box, patterns: [region], cotangents: v, count: 1)
+        let certified = rigorous.upperBounds(problem, multipliers: Array(y5[(y * n)..<((y + 1) * n)]))[0]
+        let alone = RoundingBound.upper(certified + patch.offset[y] - patch.offset[t],
+                                        magnitude: abs(certified) + abs(patch.offset[y]) + abs(patch.offset[t]), operations: 3)
+        checks.append(CheckOutcome("C5", alone + margin <= 0 ? .pass : .fail, margin: -(alone + margin), code: .certificateInvalid,
                                    clamped > 0 ? "\(clamped) negative multipliers clamped to 0" : "dual certificate re-evaluated"))
-        checks.append(CheckOutcome("C6", c6, c6Detail.isEmpty ? "no other patch can act on the region" : c6Detail.joined(separator: "; ")))
+        guard alone + margin <= 0 else {
+            checks.append(CheckOutcome("C6", .notChecked, "needs C5"))
+            return Result(verdict: .forgotten, checks: checks, pointMargin: pointMargin, regionMargin: alone + margin)
+        }
+        // C6: every other patch, accounted for whatever the owner says.
+        var bound = alone, magnitude = abs(alone)
+        var notes = [String]()
+        for (index, other) in patches.enumerated() where index != k {
+            let (add, note) = try interference(of: other, index: index, on: region, row: y, target: t,
+                                               claimed: evidence.interference[index])
+            bound += add
+            magnitude += abs(add)
+            if let note { notes.append(note) }
+        }
+        bound = RoundingBound.upper(bound, magnitude: magnitude, operations: patches.count + 1)
+        let regionMargin = bound + margin
+        checks.append(CheckOutcome("C6", regionMargin <= 0 ? .pass : .fail, margin: -regionMargin, code: .interference,
+                                   notes.isEmpty ? "no other patch can act on the region" : notes.joined(separator: "; ")))
         return Result(verdict: regionMargin <= 0 ? .certified : .forgotten, checks: checks,
                       pointMargin: pointMargin, regionMargin: regionMargin)
     }
@@ -131,7 +145,7 @@ public struct PointVerifier: Sendable {
     /// member's own pattern-fixed pre-activations at x (deeper layers differ between patterns),
     /// with their rounding allowance.
     func lowerContribution(of patch: Patch, index: Int, at x: [Double], t: Int, y: Int) -> Double {
-        let worst = min(0, patch.offset[t]) - max(0, patch.offset[y])
+        let worst = -InterferenceAnalysis.worstCase(patch.offset, j: y, t: t)
         let ops = rigorous.operations
         var closedForAll = soundBounds[index]
         for member in patch.members {

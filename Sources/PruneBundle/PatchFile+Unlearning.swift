@@ -52,7 +52,8 @@ extension PatchFile {
             Point(index: p.index,
                   commitment: try ForgetCommitment.digest(requestID: requestID, index: p.index,
                                                           features: rawPoints[(p.index * m)..<((p.index + 1) * m)], label: labels[p.index]),
-                  patch: p.patch, claim: p.claim.rawValue, margin: p.margin)
+                  patch: p.patch, member: p.patch.flatMap { result.patches[$0].members.firstIndex(of: p.pattern) },
+                  claim: p.claim.rawValue, margin: p.margin)
         }
         self.init(
             format: Self.formatName,

@@ -58,6 +58,8 @@ public struct PatchFile: Codable, Sendable {
         public var index: Int
         public var commitment: String
         public var patch: Int?
+        /// Index of the point's own region among the covering patch's members (C1 re-derives it).
+        public var member: Int?
         public var claim: String
         /// μ = max_{j≠y} f̂_j − f̂_y at the point, all patches active.
         public var margin: Double

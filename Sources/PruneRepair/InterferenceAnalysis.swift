@@ -12,14 +12,14 @@ public enum InterferenceTreatment: Sendable, Equatable {
     /// γ_{k′} ≥ 1/lowerBound makes the gate vanish. `multipliers` (one N-vector per member)
     /// prove each lower bound through `DualProblem`.
     case gateClosed(lowerBounds: [Double], multipliers: [[Double]])
-    /// Nothing proved: its worst case max(0, d′_j) − min(0, d′_t) is added to every spec row.
+    /// Nothing proved: its worst case max(0, d′_j − d′_t) is added to every claimed row.
     case absorbed
 }
 
 /// The C6 analysis of one certificate: its final bound and how each other patch was treated.
 public struct InterferenceResult: Sendable, Equatable {
     public let certificate: Int
-    /// max over j ≠ t of M_j + d_j − d_t + Σ interference_j; the region claim holds if ≤ −τ.
+    /// max over the claimed rows j of M_j + d_j − d_t + Σ interference_j; the claim holds if ≤ −τ.
     public let patchedBound: Double
     /// Treatment of every other patch (index → treatment); harmless patches are omitted.
     public let treatments: [Int: InterferenceTreatment]
@@ -47,8 +47,10 @@ public struct InterferenceAnalysis: Sendable {
         self.optimizer = optimizer
     }
 
-    /// Worst-case contribution of patch `d′` to spec row j of a region with target t.
-    public static func worstCase(_ d: [Double], j: Int, t: Int) -> Double { max(0, d[j]) - min(0, d[t]) }
+    /// Worst-case contribution of a patch with offset d′ to (e_j − e_t)ᵀf̂ anywhere: its output
+    /// is the soft-threshold S_a(d′) with one threshold a = K(1 − G) ≥ 0 shared by all logits
+    /// (G ∈ [0, 1]), and S_a is nondecreasing and 1-Lipschitz, so h_j − h_t ≤ max(0, d′_j − d′_t).
+    public static func worstCase(_ d: [Double], j: Int, t: Int) -> Double { max(0, d[j] - d[t]) }
 
     /// The hidden objective of a gate-closure proof for member π′ on region S: −Σ_{i∈D} s_i z¹_i
     /// over the first-layer neurons D where the patterns differ (its negation is the summed
@@ -64,8 +66,13 @@ public struct InterferenceAnalysis: Sendable {
         return differs ? h : nil
     }
 
+    /// The claimed rows of a certificate, sorted, without duplicates and without the target.
+    public static func claimRows(_ rows: [Int], target t: Int) -> [Int] { Array(Set(rows)).filter { $0 != t }.sorted() }
+
     /// Analyses every certificate; returns the results and the (possibly raised) γ of each patch.
-    public func analyse(certificates: [(patch: Int, certificate: RegionCertificate)], patches: [Patch])
+    /// `rows` are the certificate's claimed rows: the labels of the forgotten points in its
+    /// region, each of which must lose to the target on the whole region.
+    public func analyse(certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])], patches: [Patch])
         -> (results: [InterferenceResult], gammas: [Double]) {
         let n1 = network.hiddenWidths.first ?? 0
         var gammas = patches.map(\.gamma)
@@ -73,11 +80,11 @@ public struct InterferenceAnalysis: Sendable {
         struct Pending { let certificate: Int; let other: Int }
         var treatments = [[Int: InterferenceTreatment]](repeating: [:], count: certificates.count)
         var pending = [Pending]()
-        for (q, (k, certificate)) in certificates.enumerated() {
+        for (q, (k, certificate, claimed)) in certificates.enumerated() {
             let t = certificate.target
             let own = patches[k].offset
-            // Spec rows in logit order (never dictionary order: sums must be reproducible).
-            let specRows = certificate.bounds.indices.filter { $0 != t }
+            // Claimed rows in logit order (never dictionary order: sums must be reproducible).
+            let specRows = Self.claimRows(claimed, target: t)
             var rows = certificate.bounds.indices.map { certificate.bounds[$0] + own[$0] - own[t] }
             var harmful = [(other: Int, harm: [(j: Int, w: Double)], total: Double)]()
             for (other, patch) in patches.enumerated() where other != k {
@@ -156,11 +163,11 @@ public struct InterferenceAnalysis: Sendable {
         }
         // Final bounds with every treatment.
         let results = certificates.enumerated().map { (q, entry) -> InterferenceResult in
-            let (k, certificate) = entry
+            let (k, certificate, claimed) = entry
             let t = certificate.target
             let own = patches[k].offset
             var worst = -Double.infinity
-            for j in certificate.bounds.indices where j != t {
+            for j in Self.claimRows(claimed, target: t) {
                 var bound = certificate.bounds[j] + own[j] - own[t]
                 for (other, treatment) in treatments[q].sorted(by: { $0.key < $1.key }) {
                     switch treatment {

@@ -106,7 +106,13 @@ public struct Unlearner: Sendable {
         let analysis = InterferenceAnalysis(network: network, box: box, margin: configuration.margin,
                                             optimizer: FastDualOptimizer(steps: min(100, configuration.fastSteps)))
         let analysisStart = Date()
-        let (interference, sharpened) = analysis.analyse(certificates: regionCertificates, patches: patches)
+        // Each region claims that the labels of the forgotten points inside it lose to the target.
+        var labelsInRegion = [ActivationPattern: [Int]]()
+        for i in 0..<count { labelsInRegion[original.patterns[i], default: []].append(labels[i]) }
+        let claims = regionCertificates.map { entry in
+            (patch: entry.patch, certificate: entry.certificate, rows: labelsInRegion[entry.certificate.pattern] ?? [])
+        }
+        let (interference, sharpened) = analysis.analyse(certificates: claims, patches: patches)
         var counts = [String: Int]()
         for r in interference {
             for t in r.treatments.values {

@@ -2,8 +2,9 @@ import PruneModel
 
 /// What an unlearning run claims for one forgotten point.
 public enum PointClaim: String, Sendable, Equatable {
-    /// Its own region carries a certificate: the patched network predicts the patch's target
-    /// (by margin τ) on the whole region, all other patches accounted for.
+    /// Its own region carries a certificate: on the whole region the patch's target beats the
+    /// point's label by margin τ in the patched network, all other patches accounted for, so
+    /// the label is predicted nowhere in the region.
     case regionCertified = "region-certified"
     /// Only the point itself was checked: the patched network's prediction there is not the label.
     case pointLevel = "point-level"
@@ -29,7 +30,8 @@ public struct ForgottenPointRecord: Sendable, Equatable {
 public struct PatchCertificate: Sendable, Equatable {
     public let patch: Int
     public let certificate: RegionCertificate
-    /// The certified bound after patching: max_j (M_j + d_j − d_t + interference_j); ≤ −τ.
+    /// The certified bound after patching, over the claimed rows j (the labels of the forgotten
+    /// points in the region): max_j (M_j + d_j − d_t + interference_j); the claim holds if ≤ −τ.
     public let patchedBound: Double
     /// How every other patch that could matter was accounted for (C6).
     public let interference: [Int: InterferenceTreatment]

@@ -71,13 +71,57 @@ final class PointVerifierTests: XCTestCase {
         let shrunk = Patch(members: honest.members, gamma: honest.gamma, offset: honest.offset.map { $0 * 0.98 },
                            bound: honest.bound, target: honest.target)
         XCTAssertNotEqual(try verify([shrunk], evidence(s)).verdict, .certified)
-        // A second patch with another target on the same region cancels the first: not certified.
-        let rival = (0..<4).first { $0 != honest.target && $0 != s.y }!
+        // A second patch on the same region that pushes the label back up cancels the first:
+        // not certified, and C6 names the interference.
         var cancelOffset = [Double](repeating: 0, count: 4)
-        cancelOffset[rival] = 2 * honest.offset.map(abs).max()!
+        cancelOffset[s.y] = 2 * honest.offset.map(abs).max()!
         let cancel = Patch(members: honest.members, gamma: honest.gamma, offset: cancelOffset,
-                           bound: cancelOffset.map(abs).max()!, target: rival)
-        XCTAssertNotEqual(try verify(s.result.patches + [cancel], evidence(s)).verdict, .certified)
+                           bound: cancelOffset.map(abs).max()!, target: s.y == 0 ? 1 : 0)
+        let cancelled = try verify(s.result.patches + [cancel], evidence(s))
+        XCTAssertNotEqual(cancelled.verdict, .certified)
+        // A second patch that lifts a third class cannot make the label win: the claim (the
+        // label loses everywhere on the region) still holds and is certified.
+        let rival = (0..<4).first { $0 != honest.target && $0 != s.y }!
+        var rivalOffset = [Double](repeating: 0, count: 4)
+        rivalOffset[rival] = 2 * honest.offset.map(abs).max()!
+        let lift = Patch(members: [honest.members[0]], gamma: honest.gamma, offset: rivalOffset,
+                         bound: rivalOffset.map(abs).max()!, target: rival)
+        XCTAssertEqual(try verify(s.result.patches + [lift], evidence(s)).verdict, .certified)
+    }
+
+    func testEveryDishonestClaimFailsWithItsCode() throws {
+        let s = try unlearnOnePoint(seed: 902)
+        let honest = s.result.patches[0]
+        func code(_ patches: [Patch], _ evidence: PointEvidence) throws -> AuditCode? {
+            let r = try PointVerifier(network: s.net, patches: patches, margin: 0.05).verify(point: s.x, label: s.y, evidence: evidence)
+            XCTAssertNotEqual(r.verdict, .certified)
+            return r.checks.first { $0.status == .fail }?.code
+        }
+        let certificate = s.result.certificates[0].certificate.multipliers
+        XCTAssertEqual(try code([Patch(members: honest.members, gamma: honest.gamma, offset: honest.offset, bound: honest.bound, target: s.y)],
+                                evidence(s)), .targetIsLabel)
+        XCTAssertEqual(try code([Patch(members: honest.members, gamma: honest.gamma, offset: honest.offset, bound: honest.bound * 0.999,
+                                       target: honest.target)], evidence(s)), .boundUnsound)
+        XCTAssertEqual(try code([Patch(members: honest.members, gamma: honest.gamma, offset: [0, 0, 0, 0], bound: 0, target: honest.target)],
+                                PointEvidence(patch: 0, multipliers: nil)), .notForgotten)
+        XCTAssertEqual(try code(s.result.patches, PointEvidence(patch: nil, multipliers: nil)), .notCovered)
+        // Duals scaled by 1 − 1e-12 change the bound by far less than the margin; scaled by 50
+        // or with a negative entry that is clamped away they no longer prove the claim.
+        XCTAssertEqual(try code(s.result.patches, PointEvidence(patch: 0, multipliers: certificate.map { $0 * 50 })), .certificateInvalid)
+        // The region named for the point is another member: C1, even though a member matches.
+        var rng = SeededGenerator(seed: 6)
+        var other = try s.net.activationPattern(at: randomPoint(6, &rng))
+        while other == honest.members[0] { other = try s.net.activationPattern(at: randomPoint(6, &rng)) }
+        let twoMembers = Patch(members: honest.members + [other], gamma: honest.gamma, offset: honest.offset, bound: honest.bound,
+                               target: honest.target)
+        XCTAssertEqual(try code([twoMembers], PointEvidence(patch: 0, member: honest.members.count, multipliers: certificate)),
+                       .regionMismatch)
+        // Another region's patch boosting the label, sharp enough to be closed at the point but
+        // with no proof that it is closed on the whole region: C6.
+        var boost = [Double](repeating: 0, count: 4)
+        boost[s.y] = 2 * honest.offset.map(abs).max()!
+        let neighbour = Patch(members: [other], gamma: 1e9, offset: boost, bound: boost.map(abs).max()!, target: s.y == 0 ? 1 : 0)
+        XCTAssertEqual(try code(s.result.patches + [neighbour], evidence(s)), .interference)
     }
 }
 
