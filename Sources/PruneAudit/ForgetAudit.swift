@@ -50,6 +50,13 @@ public struct ForgetAudit: Sendable {
 
     /// Audits the forget request given as raw data rows (before preprocessing) and labels.
     public func run(rows raw: [Double], labels: [Int]) throws -> [PointReport] {
+        var stages = AuditStages()
+        return try run(rows: raw, labels: labels, stages: &stages)
+    }
+
+    /// As above, charging the time of each stage to `stages`.
+    public func run(rows raw: [Double], labels: [Int], stages: inout AuditStages) throws -> [PointReport] {
+        stages.reset()
         let m = network.inputCount, c = network.outputCount, n = network.hiddenCount
         precondition(raw.count == labels.count * m, "rows do not match the network's input")
         let patches = bundles.flatMap(\.patches)
@@ -85,7 +92,9 @@ public struct ForgetAudit: Sendable {
                     continue
                 }
                 let evidence = try self.evidence(for: point, in: bundle, offset: offsets[bIndex], at: x, classes: c, hidden: n)
-                let result = try verifier.verify(point: x, label: labels[row], evidence: evidence)
+                stages.lap("match commitment, decode evidence")
+                let result = try verifier.verify(point: x, label: labels[row], evidence: evidence, stages: &stages)
+                stages.reset()
                 // A row already proved by an earlier bundle keeps the stronger verdict.
                 if let previous = reports[row], previous.verdict == .certified { continue }
                 reports[row] = PointReport(row: row, label: labels[row], bundle: bIndex, commitment: point.commitment,

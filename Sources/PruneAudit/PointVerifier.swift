@@ -33,8 +33,15 @@ public struct PointVerifier: Sendable {
 
     /// Verifies one point (model input after preprocessing) with label `label`.
     public func verify(point x: [Double], label y: Int, evidence: PointEvidence) throws(ModelError) -> Result {
+        var stages = AuditStages()
+        return try verify(point: x, label: y, evidence: evidence, stages: &stages)
+    }
+
+    /// As above, charging the time of each check to `stages`.
+    public func verify(point x: [Double], label y: Int, evidence: PointEvidence,
+                       stages: inout AuditStages) throws(ModelError) -> Result {
         var checks = [CheckOutcome]()
-        let c = network.outputCount, n = network.hiddenCount
+        let c = network.outputCount, n = network.hiddenCount, n1 = network.hiddenWidths.first ?? 0
         let eval = try network.evaluate(x)
         let pattern = eval.patterns[0]
         let logits = Array(eval.logits(of: 0))
@@ -81,15 +88,21 @@ public struct PointVerifier: Sendable {
         checks.append(CheckOutcome("C3", soundBounds[k] ? .pass : .fail, code: .boundUnsound,
                                    soundBounds[k] ? "K ≥ closed-form bound" : "K below the closed-form bound: the patch is not local"))
 
+        stages.lap("C1–C4 pattern, cover, K, target")
         // C0: a lower bound on μ ≥ f̂_t − f̂_y at the point.
         var mu = RoundingBound.lower(logits[t] - logits[y], magnitude: 0, operations: 1) - fError[t] - fError[y]
         var muMagnitude = abs(mu)
         for (index, other) in patches.enumerated() {
-            let term = lowerContribution(of: other, index: index, at: x, t: t, y: y)
+            // A patch that cannot favour y over t contributes ≥ 0: no need to look at its gate,
+            // except for the covering patch, whose help C0 needs.
+            if index != k && InterferenceAnalysis.worstCase(other.offset, j: y, t: t) == 0 { continue }
+            let term = lowerContribution(of: other, index: index, at: x, t: t, y: y, own: (pattern, z, zError),
+                                         firstLayer: z[0..<n1], firstLayerError: zError[0..<n1])
             mu += term
             muMagnitude += abs(term)
         }
         mu = RoundingBound.lower(mu, magnitude: muMagnitude, operations: patches.count + 1)
+        stages.lap("C0 point margin")
         let pointMargin = mu - margin
         checks.append(CheckOutcome("C0", pointMargin > 0 ? .pass : .fail, margin: pointMargin, code: .notForgotten,
                                    "f̂_t − f̂_y at the point, all patches, rounding bounded"))
@@ -123,6 +136,7 @@ public struct PointVerifier: Sendable {
             checks.append(CheckOutcome("C6", .notChecked, "needs C5"))
             return Result(verdict: .forgotten, checks: checks, pointMargin: pointMargin, regionMargin: alone + margin)
         }
+        stages.lap("C5 certificate")
         // C6: every other patch, accounted for whatever the owner says.
         var bound = alone, magnitude = abs(alone)
         var notes = [String]()
@@ -135,6 +149,7 @@ public struct PointVerifier: Sendable {
         }
         bound = RoundingBound.upper(bound, magnitude: magnitude, operations: patches.count + 1)
         let regionMargin = bound + margin
+        stages.lap("C6 interference")
         checks.append(CheckOutcome("C6", regionMargin <= 0 ? .pass : .fail, margin: -regionMargin, code: .interference,
                                    notes.isEmpty ? "no other patch can act on the region" : notes.joined(separator: "; ")))
         return Result(verdict: regionMargin <= 0 ? .certified : .forgotten, checks: checks,
@@ -144,14 +159,32 @@ public struct PointVerifier: Sendable {
     /// A lower bound on h_t − h_y of one patch at the point. Each member's rows are that
     /// member's own pattern-fixed pre-activations at x (deeper layers differ between patterns),
     /// with their rounding allowance.
-    func lowerContribution(of patch: Patch, index: Int, at x: [Double], t: Int, y: Int) -> Double {
+    /// The first hidden layer does not depend on the pattern: `firstLayer` (with its rounding
+    /// allowance) closes most members' gates without a pass through the deeper layers.
+    func lowerContribution(of patch: Patch, index: Int, at x: [Double], t: Int, y: Int,
+                           own: (pattern: ActivationPattern, z: [Double], error: [Double]),
+                           firstLayer z1: ArraySlice<Double>, firstLayerError e1: ArraySlice<Double>) -> Double {
         let worst = -InterferenceAnalysis.worstCase(patch.offset, j: y, t: t)
         let ops = rigorous.operations
         var closedForAll = soundBounds[index]
         for member in patch.members {
-            let z = network.patternFixedForward(pattern: member, features: x).preactivations
-            let magnitude = rigorous.magnitudes.patternFixedForward(pattern: member, features: x.map(abs)).preactivations
-            let error = magnitude.map { RoundingBound.upper(0, magnitude: $0, operations: ops) }
+            if closedForAll {
+                var sum = 0.0
+                for i in z1.indices {
+                    let violation = (member[i] ? -z1[i] : z1[i]) - e1[i]
+                    if violation > 0 { sum += min(1, patch.gamma * violation) }
+                }
+                if RoundingBound.lower(sum, magnitude: sum, operations: z1.count + 2) >= 1 { continue }
+            }
+            // The point's own pattern was evaluated already (the usual covering member).
+            let z: [Double], error: [Double]
+            if member == own.pattern {
+                (z, error) = (own.z, own.error)
+            } else {
+                z = network.patternFixedForward(pattern: member, features: x).preactivations
+                let magnitude = rigorous.magnitudes.patternFixedForward(pattern: member, features: x.map(abs)).preactivations
+                error = magnitude.map { RoundingBound.upper(0, magnitude: $0, operations: ops) }
+            }
             // G = 1 robustly: every row of this member is satisfied with room for rounding.
             let inside = (0..<z.count).allSatisfy { i in member[i] ? z[i] - error[i] >= 0 : z[i] + error[i] <= 0 }
             if inside { return patch.offset[t] - patch.offset[y] }

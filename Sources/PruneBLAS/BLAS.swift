@@ -11,6 +11,12 @@ public enum Transpose: Sendable {
 /// reaches C: a wrong size is a programming error in prune, so it traps instead of reading
 /// out of bounds.
 public enum BLAS {
+    /// OpenBLAS's worker threads: benchmarks pin this to 1 to measure one core.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
     /// C ← alpha · op(A) · op(B) + beta · C, with op(A) m×k, op(B) k×n and C m×n (Float64).
     public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Double = 1, a: [Double], lda: Int, b: [Double], ldb: Int,
@@ -32,9 +38,6 @@ public enum BLAS {
         cblas_sgemm(CblasRowMajor, order(transA), order(transB), Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
     }
-
-    /// The number of threads OpenBLAS uses for one product.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
     private static func order(_ t: Transpose) -> CBLAS_TRANSPOSE {
         t == .none ? CblasNoTrans : CblasTrans

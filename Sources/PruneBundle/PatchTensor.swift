@@ -62,28 +62,32 @@ public struct PatchTensor: Codable, Sendable, Equatable {
 
     public func u64(path: String) throws -> [UInt64] {
         guard dtype == .u64 else { throw PatchFileError.tensor(path, "expected u64, found \(dtype.rawValue)") }
-        let raw = try rawBytes(path: path)
+        let raw = [UInt8](try rawBytes(path: path))
         return stride(from: 0, to: raw.count, by: 8).map { littleEndianUInt64(raw, at: $0) }
     }
 
     public func u32(path: String) throws -> [UInt32] {
         guard dtype == .u32 else { throw PatchFileError.tensor(path, "expected u32, found \(dtype.rawValue)") }
-        let raw = try rawBytes(path: path)
+        let raw = [UInt8](try rawBytes(path: path))
         return stride(from: 0, to: raw.count, by: 4).map { i in
-            (0..<4).reduce(UInt32(0)) { $0 | UInt32(raw[raw.startIndex + i + $1]) << (8 * UInt32($1)) }
+            UInt32(raw[i]) | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2]) << 16 | UInt32(raw[i + 3]) << 24
         }
     }
 
     public func f64(path: String) throws -> [Double] {
         guard dtype == .f64 else { throw PatchFileError.tensor(path, "expected f64, found \(dtype.rawValue)") }
-        let raw = try rawBytes(path: path)
+        let raw = [UInt8](try rawBytes(path: path))
         let values = stride(from: 0, to: raw.count, by: 8).map { Double(bitPattern: littleEndianUInt64(raw, at: $0)) }
         guard values.allSatisfy(\.isFinite) else { throw PatchFileError.tensor(path, "holds a NaN or infinite value") }
         return values
     }
 
-    private func littleEndianUInt64(_ raw: Data, at i: Int) -> UInt64 {
-        (0..<8).reduce(UInt64(0)) { $0 | UInt64(raw[raw.startIndex + i + $1]) << (8 * UInt64($1)) }
+    /// Reads from a byte array, not from Data: Data's per-byte subscript costs more than the
+    /// arithmetic, and tensors are decoded for every audited point.
+    private func littleEndianUInt64(_ raw: [UInt8], at i: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for b in 0..<8 { value |= UInt64(raw[i + b]) << (8 * UInt64(b)) }
+        return value
     }
 }
 

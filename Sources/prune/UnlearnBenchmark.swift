@@ -113,7 +113,7 @@ struct UnlearnBenchmark: ParsableCommand {
             Console.out(String(format: "| %@ | %.2f → %.2f %% | %.2f → %.2f %% | %.2f → %.2f %% | %.3f %% | %.3f %% | %d / %d | %d | %.2f | %.0f | %@ |",
                                name, 100 * auBefore, 100 * auAfter, 100 * arBefore, 100 * arAfter, 100 * atBefore, 100 * atAfter,
                                100 * arChanged, 100 * atChanged, certified, indices.count, result.patches.count, seconds,
-                               peakResidentMegabytes(), retrainCells))
+                               Self.peakResidentMegabytes(), retrainCells))
             if !isClass && compareExact > 0 {
                 try compareBounds(network: network, points: forgetX, labels: forgetY, count: min(compareExact, forgetY.count))
             }
@@ -169,7 +169,7 @@ struct UnlearnBenchmark: ParsableCommand {
                            count, fastSeconds / Double(count), exactSeconds / Double(count), 100 * worstGap))
     }
 
-    func peakResidentMegabytes() -> Double {
+    static func peakResidentMegabytes() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
