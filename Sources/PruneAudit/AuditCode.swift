@@ -17,6 +17,9 @@ public enum AuditCode: String, Sendable, Equatable, CaseIterable {
     case interference = "audit.interference"
     /// The point's commitment in the bundle does not match the forget data row.
     case commitmentMismatch = "audit.commitment-mismatch"
+    /// `--resolve`: the LP solver finds the region bound above the certified dual bound, so the
+    /// certificate's arithmetic cannot be trusted.
+    case resolveDisagrees = "audit.resolve-disagrees"
     /// The forget data row lies outside the model's input box.
     case outsideBox = "audit.outside-box"
 }

@@ -42,10 +42,13 @@ public struct ForgetAudit: Sendable {
 
     public let network: Network
     public let bundles: [VerifiedPatchBundle]
+    /// Re-solve every CERTIFIED point's region bound with the LP solver as a cross-check.
+    public var resolve: Bool
 
-    public init(network: Network, bundles: [VerifiedPatchBundle]) {
+    public init(network: Network, bundles: [VerifiedPatchBundle], resolve: Bool = false) {
         self.network = network
         self.bundles = bundles
+        self.resolve = resolve
     }
 
     /// Audits the forget request given as raw data rows (before preprocessing) and labels.
@@ -93,7 +96,15 @@ public struct ForgetAudit: Sendable {
                 }
                 let evidence = try self.evidence(for: point, in: bundle, offset: offsets[bIndex], at: x, classes: c, hidden: n)
                 stages.lap("match commitment, decode evidence")
-                let result = try verifier.verify(point: x, label: labels[row], evidence: evidence, stages: &stages)
+                var result = try verifier.verify(point: x, label: labels[row], evidence: evidence, stages: &stages)
+                var checks = result.checks
+                if resolve {
+                    let (check, verdict) = try verifier.resolve(result, label: labels[row])
+                    checks.append(check)
+                    result = PointVerifier.Result(verdict: verdict, checks: checks, pointMargin: result.pointMargin,
+                                                  regionMargin: result.regionMargin)
+                    stages.lap("LP cross-check (--resolve)")
+                }
                 stages.reset()
                 // A row already proved by an earlier bundle keeps the stronger verdict.
                 if let previous = reports[row], previous.verdict == .certified { continue }

@@ -29,6 +29,11 @@ public struct PointVerifier: Sendable {
         public let pointMargin: Double?
         /// The certified bound of (e_y − e_t)ᵀf̂ over the region, + τ; ≤ 0 when C5/C6 hold.
         public let regionMargin: Double?
+        /// For a CERTIFIED point: its region, the target and the rigorous upper bound on
+        /// M_y = max over the region of f_y − f_t from the shipped multipliers (for `resolve`).
+        public var region: ActivationPattern? = nil
+        public var target: Int? = nil
+        public var certifiedBound: Double? = nil
     }
 
     /// Verifies one point (model input after preprocessing) with label `label`.
@@ -153,7 +158,35 @@ public struct PointVerifier: Sendable {
         checks.append(CheckOutcome("C6", regionMargin <= 0 ? .pass : .fail, margin: -regionMargin, code: .interference,
                                    notes.isEmpty ? "no other patch can act on the region" : notes.joined(separator: "; ")))
         return Result(verdict: regionMargin <= 0 ? .certified : .forgotten, checks: checks,
-                      pointMargin: pointMargin, regionMargin: regionMargin)
+                      pointMargin: pointMargin, regionMargin: regionMargin,
+                      region: region, target: t, certifiedBound: certified)
+    }
+
+    /// The independent cross-check of a CERTIFIED result (`prune verify --resolve`): M_y
+    /// re-solved over the region by the LP solver (CLP), without the owner's multipliers. The
+    /// dual bound that certified the point is an upper bound on that optimum, so an optimum
+    /// above it (beyond the solver's tolerance) means the certificate arithmetic is wrong, and
+    /// the verdict must not stand. Returns the LP check and the verdict to keep.
+    public func resolve(_ result: Result, label y: Int) throws -> (check: CheckOutcome, verdict: PointVerdict) {
+        guard result.verdict == .certified, let region = result.region, let t = result.target,
+              let certified = result.certifiedBound else {
+            return (CheckOutcome("LP", .notChecked, "only CERTIFIED points are re-solved"), result.verdict)
+        }
+        let c = network.outputCount
+        var v = [Double](repeating: 0, count: c)
+        v[y] = 1
+        v[t] = -1
+        let problem = DualProblem(network: network, box: network.input.box, patterns: [region], cotangents: v, count: 1)
+        let optimum = try problem.exactBounds()[0].value
+        // CLP's default primal/dual tolerances are 1e-7 per row; allow that, scaled.
+        let tolerance = 1e-6 * (1 + abs(optimum))
+        let gap = certified - optimum
+        guard gap >= -tolerance else {
+            return (CheckOutcome("LP", .fail, margin: gap, code: .resolveDisagrees,
+                                 String(format: "LP optimum %.9g exceeds the certified bound %.9g", optimum, certified)), .error)
+        }
+        return (CheckOutcome("LP", .pass, margin: gap,
+                             String(format: "LP optimum %.9g ≤ certified bound %.9g (dual gap %.3g)", optimum, certified, gap)), .certified)
     }
 
     /// A lower bound on h_t − h_y of one patch at the point. Each member's rows are that

@@ -89,6 +89,28 @@ final class PointVerifierTests: XCTestCase {
         XCTAssertEqual(try verify(s.result.patches + [lift], evidence(s)).verdict, .certified)
     }
 
+    func testResolveAgreesOnHonestCertificatesAndCatchesAWrongBound() throws {
+        let s = try unlearnOnePoint(seed: 903)
+        let verifier = try PointVerifier(network: s.net, patches: s.result.patches, margin: 0.05)
+        let r = try verifier.verify(point: s.x, label: s.y, evidence: evidence(s))
+        XCTAssertEqual(r.verdict, .certified)
+        let (check, verdict) = try verifier.resolve(r, label: s.y)
+        XCTAssertEqual(check.status, .pass, check.detail)
+        XCTAssertEqual(verdict, .certified)
+        XCTAssertGreaterThanOrEqual(check.margin!, -1e-6, "the dual bound must be above the LP optimum")
+        // A certified bound below the true optimum (as an arithmetic bug would produce) is caught.
+        var wrong = r
+        wrong.certifiedBound = r.certifiedBound! - check.margin! - 0.01
+        let (caught, withdrawn) = try verifier.resolve(wrong, label: s.y)
+        XCTAssertEqual(caught.code, .resolveDisagrees)
+        XCTAssertEqual(withdrawn, .error)
+        // Points that are not CERTIFIED are not re-solved, and say so.
+        let empty = Patch(members: s.result.patches[0].members, gamma: 1, offset: [0, 0, 0, 0], bound: 0, target: s.result.patches[0].target)
+        let notCertified = try PointVerifier(network: s.net, patches: [empty], margin: 0.05)
+            .verify(point: s.x, label: s.y, evidence: PointEvidence(patch: 0, multipliers: nil))
+        XCTAssertEqual(try verifier.resolve(notCertified, label: s.y).check.status, .notChecked)
+    }
+
     func testEveryDishonestClaimFailsWithItsCode() throws {
         let s = try unlearnOnePoint(seed: 902)
         let honest = s.result.patches[0]
