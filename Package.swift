@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "PruneRepairTests", dependencies: ["PruneRepair", "PruneModel", "PruneLP", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneBundleTests", dependencies: ["PruneBundle", "PruneCrypto", "PruneCore", "PruneModel", "PruneRepair",
                                                             "PruneTestSupport"]),
-        .testTarget(name: "PruneAuditTests", dependencies: ["PruneAudit", "PruneRepair", "PruneModel", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneAuditTests", dependencies: ["PruneAudit", "PruneRepair", "PruneModel", "PruneCore", "PruneTestSupport",
+                                                           "PruneBundle", "PruneCrypto", "PruneCompression"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )

@@ -22,4 +22,12 @@ public enum AuditCode: String, Sendable, Equatable, CaseIterable {
     case resolveDisagrees = "audit.resolve-disagrees"
     /// The forget data row lies outside the model's input box.
     case outsideBox = "audit.outside-box"
+    /// No bundle commits to this forget data row: the owner left the point out.
+    case notCommitted = "audit.not-committed"
+    /// The point is claimed region-certified but no region proof could be checked: the bundle
+    /// has no usable certificate for the point's region (none, or of the wrong shape).
+    case certificateMissing = "audit.certificate-missing"
+    /// Locality (report L, not a per-point check): a reference point outside every patched
+    /// region changed its predicted class, so a gate leaks (γ too small for the data).
+    case localityChanged = "audit.locality-changed"
 }

@@ -52,6 +52,7 @@ public struct ForgetAudit: Sendable {
     }
 
     /// Audits the forget request given as raw data rows (before preprocessing) and labels.
+    /// Labels outside the classes are refused (`data.label-out-of-range`) before anything else.
     public func run(rows raw: [Double], labels: [Int]) throws -> [PointReport] {
         var stages = AuditStages()
         return try run(rows: raw, labels: labels, stages: &stages)
@@ -61,7 +62,12 @@ public struct ForgetAudit: Sendable {
     public func run(rows raw: [Double], labels: [Int], stages: inout AuditStages) throws -> [PointReport] {
         stages.reset()
         let m = network.inputCount, c = network.outputCount, n = network.hiddenCount
-        precondition(raw.count == labels.count * m, "rows do not match the network's input")
+        guard raw.count == labels.count * m else {
+            throw ModelError.inputMismatch(detail: "\(raw.count) values for \(labels.count) rows of \(m) features")
+        }
+        if let i = labels.firstIndex(where: { !(0..<c).contains($0) }) {
+            throw DataError.labelOutOfRange(detail: "forget row \(i) has label \(labels[i]); the model has \(c) classes (0…\(c - 1))")
+        }
         let patches = bundles.flatMap(\.patches)
         var offsets = [Int](), total = 0
         for b in bundles { offsets.append(total); total += b.patches.count }
@@ -108,15 +114,20 @@ public struct ForgetAudit: Sendable {
                 stages.reset()
                 // A row already proved by an earlier bundle keeps the stronger verdict.
                 if let previous = reports[row], previous.verdict == .certified { continue }
+                // A region claim that no certificate could be checked for fails with its own code.
+                let unproved = point.claim == "region-certified" && result.verdict == .forgotten
+                    && !result.checks.contains { $0.status == .fail }
                 reports[row] = PointReport(row: row, label: labels[row], bundle: bIndex, commitment: point.commitment,
                                            claim: point.claim, verdict: result.verdict, pointMargin: result.pointMargin,
-                                           regionMargin: result.regionMargin, checks: result.checks, note: "")
+                                           regionMargin: result.regionMargin, checks: result.checks,
+                                           note: unproved ? "claimed region-certified, but no usable certificate for its region" : "",
+                                           code: unproved ? .certificateMissing : nil)
             }
         }
         return labels.indices.map { row in
             reports[row] ?? PointReport(row: row, label: labels[row], bundle: nil, commitment: nil, claim: nil,
                                         verdict: .notCovered, pointMargin: nil, regionMargin: nil, checks: [],
-                                        note: "no bundle commits to this row")
+                                        note: "no bundle commits to this row", code: .notCommitted)
         }
     }
 

@@ -11,10 +11,16 @@ public struct LocalityReport: Sendable, Equatable {
     public let changedPredictions: [Int]
     /// Indices whose logits changed at all while their own region is not a patch member.
     public let changedOutsideRegions: [Int]
+    /// Indices whose argmax changed while their own region is not a patch member: a gate leaks.
+    public let changedPredictionsOutsideRegions: [Int]
     /// Indices where some patch's gate is open (G > 0).
     public let openGates: Int
     /// max over points and logits of |f̂ − f|.
     public let maxLogitChange: Double
+
+    /// `audit.locality-changed` when a prediction changed outside every patched region; nil
+    /// otherwise. Not a per-point verdict: the forgotten points' claims may all hold.
+    public var code: AuditCode? { changedPredictionsOutsideRegions.isEmpty ? nil : .localityChanged }
 }
 
 public enum LocalityAudit {
@@ -24,7 +30,7 @@ public enum LocalityAudit {
         let m = network.inputCount, c = network.outputCount
         let count = inputs.count / m
         let members = Set(patched.patches.flatMap(\.members))
-        var changed = [Int](), outside = [Int]()
+        var changed = [Int](), outside = [Int](), leaked = [Int]()
         var open = 0
         var maxChange = 0.0
         let chunk = 2048
@@ -42,10 +48,13 @@ public enum LocalityAudit {
                 for j in 0..<c { moved = max(moved, abs(eval.logits[i * c + j] - eval.originalLogits[i * c + j])) }
                 maxChange = max(maxChange, moved)
                 if before[i] != after[i] { changed.append(first + i) }
-                if moved > 0 && !members.contains(patterns[i]) { outside.append(first + i) }
+                if moved > 0 && !members.contains(patterns[i]) {
+                    outside.append(first + i)
+                    if before[i] != after[i] { leaked.append(first + i) }
+                }
             }
         }
         return LocalityReport(count: count, changedPredictions: changed, changedOutsideRegions: outside,
-                              openGates: open, maxLogitChange: maxChange)
+                              changedPredictionsOutsideRegions: leaked, openGates: open, maxLogitChange: maxChange)
     }
 }

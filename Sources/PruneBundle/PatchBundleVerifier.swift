@@ -116,6 +116,7 @@ public struct PatchBundleVerifier: Sendable {
         }
         // 12: the patches fit the network (sizes, bit patterns, finite values).
         let patches = try patchFile.decodePatches(for: network)
+        try patchFile.checkRequest()
         return VerifiedPatchBundle(path: path, fileDigest: try Hash.sha256(data).hexString, predicate: predicate, patchFile: patchFile,
                                    patchDataDigest: patchDataDigest, patches: patches, signer: signer)
     }

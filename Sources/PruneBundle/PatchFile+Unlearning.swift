@@ -74,6 +74,24 @@ extension PatchFile {
             points: points, patches: patchEntries, certificates: certificateEntries)
     }
 
+    /// The claims' frame, checked before any point is audited: τ is a positive finite number,
+    /// and the points are the request's, each index in 0..<request.count exactly once.
+    public func checkRequest() throws {
+        guard settings.margin > 0, settings.margin.isFinite else { throw PatchFileError.nonPositiveMargin(settings.margin) }
+        guard points.count == request.count else {
+            throw PatchFileError.requestMismatch("request.count is \(request.count), \(points.count) points are listed")
+        }
+        var seen = Set<Int>()
+        for (i, point) in points.enumerated() {
+            guard (0..<request.count).contains(point.index) else {
+                throw PatchFileError.requestMismatch("points[\(i)].index \(point.index) is outside 0..<\(request.count)")
+            }
+            guard seen.insert(point.index).inserted else {
+                throw PatchFileError.requestMismatch("points[\(i)] repeats index \(point.index)")
+            }
+        }
+    }
+
     /// Deterministic JSON: sorted keys, no insignificant whitespace beyond pretty-printing.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
@@ -100,6 +118,14 @@ extension PatchFile {
               model.featureCount == network.featureCount else {
             throw PatchFileError.invalid("patches are for a network with \(model.classes) classes and hidden widths \(model.hiddenWidths)")
         }
+        // The box and preprocessing the file declares are the model's own, bit for bit.
+        let box = network.input.box, pre = network.input.preprocessing
+        guard try model.boxLower.f64(path: "model.boxLower").map(\.bitPattern) == box.lower.map(\.bitPattern),
+              try model.boxUpper.f64(path: "model.boxUpper").map(\.bitPattern) == box.upper.map(\.bitPattern),
+              model.preprocessingMean.map(\.bitPattern) == pre.mean.map(\.bitPattern),
+              model.preprocessingStd.map(\.bitPattern) == pre.std.map(\.bitPattern) else {
+            throw PatchFileError.invalid("the input box or preprocessing the file declares is not the model's")
+        }
         let words = (network.hiddenCount + 63) / 64
         return try patches.enumerated().map { k, entry in
             let path = "patches[\(k)]"
@@ -112,8 +138,13 @@ extension PatchFile {
                 throw PatchFileError.tensor(path + ".members", "shape \(entry.members.shape), expected [members, \(words)]")
             }
             let all = try entry.members.u64(path: path + ".members")
-            let members = try (0..<entry.members.shape[0]).map { i in
-                try ActivationPattern(layerWidths: network.hiddenWidths, words: Array(all[(i * words)..<((i + 1) * words)]))
+            var members = [ActivationPattern]()
+            for i in 0..<entry.members.shape[0] {
+                do {
+                    members.append(try ActivationPattern(layerWidths: network.hiddenWidths, words: Array(all[(i * words)..<((i + 1) * words)])))
+                } catch {
+                    throw PatchFileError.tensor(path + ".members", "\(error)")
+                }
             }
             return Patch(members: members, gamma: entry.gamma, offset: entry.offset, bound: entry.bound, target: entry.target)
         }

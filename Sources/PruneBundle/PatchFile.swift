@@ -117,7 +117,8 @@ public struct PatchFile: Codable, Sendable {
 extension PatchFile.SparseMatrix {
     init(dense values: [Double], shape: [Int]) throws {
         var indices = [UInt32](), nonzero = [Double]()
-        for (i, v) in values.enumerated() where v != 0 {
+        // Subnormal multipliers are flushed to 0 (still a valid y ≥ 0): readers refuse them.
+        for (i, v) in values.enumerated() where v != 0 && !v.isSubnormal {
             indices.append(UInt32(i))
             nonzero.append(v)
         }
@@ -126,8 +127,7 @@ extension PatchFile.SparseMatrix {
     }
 
     public func dense(path: String) throws -> [Double] {
-        let count = shape.reduce(1, *)
-        guard shape.allSatisfy({ $0 >= 0 }), count <= PatchTensor.maximumBytes / 8 else {
+        guard shape.allSatisfy({ $0 >= 0 }), let count = PatchTensor.product(shape), count <= PatchTensor.maximumBytes / 8 else {
             throw PatchFileError.tensor(path, "bad shape \(shape)")
         }
         let idx = try indices.u32(path: path + ".indices"), vals = try values.f64(path: path + ".values")
@@ -137,6 +137,8 @@ extension PatchFile.SparseMatrix {
         for (i, v) in zip(idx, vals) {
             let k = Int(i)
             guard k > previous, k < count else { throw PatchFileError.tensor(path, "index \(k) out of order or range") }
+            // One encoding per matrix: zeros (also −0) are never stored.
+            guard v != 0 else { throw PatchFileError.tensor(path, "stores an explicit zero at index \(k)") }
             out[k] = v
             previous = k
         }

@@ -10,6 +10,12 @@ public enum PatchFileError: PruneError, Equatable {
     case tensor(String, String)
     /// The patch file was made for another model file.
     case modelMismatch(expected: String, actual: String)
+    /// The margin τ every claim is made with is not a positive finite number: with τ ≤ 0 a
+    /// point whose label still wins (or ties) would pass C0 and C5.
+    case nonPositiveMargin(Double)
+    /// The points do not match the request: a row listed twice, an index outside the request,
+    /// or another count than `request.count`.
+    case requestMismatch(String)
 
     public var code: String {
         switch self {
@@ -17,6 +23,8 @@ public enum PatchFileError: PruneError, Equatable {
         case .invalid: "bundle.patches.invalid"
         case .tensor: "bundle.patches.tensor"
         case .modelMismatch: "bundle.patches.model-mismatch"
+        case .nonPositiveMargin: "bundle.patches.non-positive-margin"
+        case .requestMismatch: "bundle.patches.request-mismatch"
         }
     }
 
@@ -33,6 +41,8 @@ public enum PatchFileError: PruneError, Equatable {
         case .invalid(let m): "invalid patch file: \(m)"
         case .tensor(let path, let m): "tensor \(path): \(m)"
         case .modelMismatch(let e, let a): "patches were made for the model with SHA-256 \(e), this model file has \(a)"
+        case .nonPositiveMargin(let tau): "settings.margin τ = \(tau): claims need a positive finite margin"
+        case .requestMismatch(let m): "the points do not match the forget request: \(m)"
         }
     }
 }

@@ -41,15 +41,35 @@ public struct PatchTensor: Codable, Sendable, Equatable {
     }
 
     var elementSize: Int { dtype == .u32 ? 4 : 8 }
-    var elementCount: Int { shape.reduce(1, *) }
+    /// The product of the dimensions, or nil when it overflows (a hostile shape).
+    var elementCount: Int? { Self.product(shape) }
+
+    /// The product of non-negative dimensions, nil on overflow.
+    static func product(_ shape: [Int]) -> Int? {
+        var total = 1
+        for d in shape {
+            let (next, overflow) = total.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            total = next
+        }
+        return total
+    }
 
     /// The uncompressed bytes, after checking the declared size (before inflating) and digest.
     func rawBytes(path: String) throws -> Data {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw PatchFileError.tensor(path, "negative dimension") }
-        let (size, overflow) = elementCount.multipliedReportingOverflow(by: elementSize)
-        guard !overflow, size <= PatchTensor.maximumBytes else { throw PatchFileError.tensor(path, "declared size is too large") }
+        guard let size = elementCount.flatMap({ Self.product([$0, elementSize]) }), size <= PatchTensor.maximumBytes else {
+            throw PatchFileError.tensor(path, "declared size is too large")
+        }
         guard let compressed = Data(base64Encoded: data) else { throw PatchFileError.tensor(path, "data is not base64") }
-        let raw = try Zlib.decompress(compressed, limit: size)
+        // Any failure of a tensor is the tensor's (truncated stream, bomb, corrupt data).
+        let inflated: Data?
+        do {
+            inflated = try Zlib.decompress(compressed, limit: size)
+        } catch {
+            throw PatchFileError.tensor(path, "\(error)")
+        }
+        guard let raw = inflated else { throw PatchFileError.tensor(path, "no data") }
         guard raw.count == size else { throw PatchFileError.tensor(path, "holds \(raw.count) bytes, shape needs \(size)") }
         guard try Hash.digest(raw, algorithm: .sha256).hexString == sha256 else {
             throw PatchFileError.tensor(path, "SHA-256 of the data does not match")
@@ -79,6 +99,8 @@ public struct PatchTensor: Codable, Sendable, Equatable {
         let raw = [UInt8](try rawBytes(path: path))
         let values = stride(from: 0, to: raw.count, by: 8).map { Double(bitPattern: littleEndianUInt64(raw, at: $0)) }
         guard values.allSatisfy(\.isFinite) else { throw PatchFileError.tensor(path, "holds a NaN or infinite value") }
+        // Underflow voids the relative rounding model the verifier's bounds rely on.
+        guard !values.contains(where: \.isSubnormal) else { throw PatchFileError.tensor(path, "holds a subnormal value") }
         return values
     }
 
