@@ -248,18 +248,23 @@ public struct PointVerifier: Sendable {
         return (worst, "patch \(index): worst case absorbed")
     }
 
-    /// Re-checks a gate-closed proof: for every member π′, the dual bound of −Σ_{i∈D} s_i z¹_i
-    /// over the region (D: first-layer neurons where π′ and the region differ) is at most −1/γ′.
+    /// Re-checks a gate-closed proof: for every member π′, the rigorous dual bound of the
+    /// separation objective φ (GateSeparation: minus the summed violation of π′'s rows that
+    /// differ from the region's, every layer) over the region, plus φ's own rounding, is at
+    /// most −1/γ′.
     func gateClosed(_ patch: Patch, on region: ActivationPattern, multipliers: [[Double]]) throws(ModelError) -> Bool {
-        let n = network.hiddenCount, n1 = network.hiddenWidths.first ?? 0
+        let n = network.hiddenCount
         for (member, y) in zip(patch.members, multipliers) {
             guard y.count == n, y.allSatisfy({ $0.isFinite }) else { return false }
-            guard let h = InterferenceAnalysis.separationObjective(region: region, member: member, firstLayerWidth: n1) else {
+            guard let separation = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: network.input.box,
+                                                  region: region, member: member, operations: rigorous.operations) else {
                 return false
             }
             let problem = DualProblem(network: network, box: network.input.box, patterns: [region],
-                                      cotangents: [Double](repeating: 0, count: network.outputCount), count: 1, hiddenObjective: h)
-            let bound = rigorous.upperBounds(problem, multipliers: y.map { max(0, $0) })[0]
+                                      cotangents: [Double](repeating: 0, count: network.outputCount), count: 1,
+                                      inputObjective: [separation.objective])
+            let value = rigorous.upperBounds(problem, multipliers: y.map { max(0, $0) })[0]
+            let bound = RoundingBound.upper(value + separation.error, magnitude: abs(value) + separation.error, operations: 2)
             // L ≥ 1/γ′ in real arithmetic: compare against 1/γ′ rounded up.
             if !(bound <= -(1 / patch.gamma).nextUp) { return false }
         }

@@ -21,14 +21,17 @@ public struct DualProblem: Sendable {
     public let patterns: [ActivationPattern]
     public let cotangents: [Double]
     public let hiddenObjective: [Double]?
+    /// Optional affine objectives on the input, one per row, added to φ_r (GateSeparation).
+    public let inputObjective: [AffineObjective]?
     public let count: Int
     /// Pattern-fixed logits and pre-activations at x = 0, per row: the constant term of U.
     private let logitsAtZero: [Double]
     private let preactivationsAtZero: [Double]
 
     public init(network: Network, box: InputBox, patterns: [ActivationPattern], cotangents v: [Double],
-                count k: Int, hiddenObjective: [Double]? = nil) {
+                count k: Int, hiddenObjective: [Double]? = nil, inputObjective: [AffineObjective]? = nil) {
         precondition(box.count == network.featureCount, "box does not match the feature vector")
+        precondition(inputObjective == nil || inputObjective!.count == k)
         precondition(v.count == k * network.outputCount, "cotangents are not k × C")
         precondition(hiddenObjective == nil || hiddenObjective!.count == k * network.hiddenCount)
         self.network = network
@@ -36,6 +39,7 @@ public struct DualProblem: Sendable {
         self.patterns = patterns
         self.cotangents = v
         self.hiddenObjective = hiddenObjective
+        self.inputObjective = inputObjective
         self.count = k
         // One forward at 0 per distinct pattern, spread to the rows.
         var unique = [ActivationPattern]()
@@ -87,8 +91,10 @@ public struct DualProblem: Sendable {
             var total = 0.0
             for j in 0..<c { total += cotangents[r * c + j] * logitsAtZero[r * c + j] }
             for i in 0..<n { total += signed[r * n + i] * preactivationsAtZero[r * n + i] }
+            let affine = inputObjective?[r]
+            if let affine { total += affine.constant }
             for col in 0..<m {
-                let gc = g[r * m + col]
+                let gc = g[r * m + col] + (affine?.gradient[col] ?? 0)
                 let corner = gc >= 0 ? box.upper[col] : box.lower[col]
                 corners[r * m + col] = corner
                 total += gc * corner

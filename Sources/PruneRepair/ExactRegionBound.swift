@@ -28,7 +28,8 @@ extension DualProblem {
             let pattern = self.pattern(ofRow: r)
             let single = DualProblem(network: network, box: box, patterns: [pattern],
                                      cotangents: Array(cotangents[(r * c)..<((r + 1) * c)]), count: 1,
-                                     hiddenObjective: hiddenObjective.map { Array($0[(r * n)..<((r + 1) * n)]) })
+                                     hiddenObjective: hiddenObjective.map { Array($0[(r * n)..<((r + 1) * n)]) },
+                                     inputObjective: inputObjective.map { [$0[r]] })
             let (gradient, constant) = single.objectiveAffineForm()
             let rowsOfRegion: [LPRow]
             if let cached = constraintCache[pattern] {
@@ -51,8 +52,9 @@ extension DualProblem {
     /// φ(x) = gᵀx + φ(0) for a one-row problem: g by one pullback, φ(0) by one forward pass.
     func objectiveAffineForm() -> (gradient: [Double], constant: Double) {
         let zero = [Double](repeating: 0, count: network.hiddenCount)
-        let g = network.pullback(patterns: patterns, outputCotangents: cotangents, count: 1,
+        var g = network.pullback(patterns: patterns, outputCotangents: cotangents, count: 1,
                                  hiddenCotangents: hiddenObjective ?? zero)
+        if let affine = inputObjective?[0] { for col in g.indices { g[col] += affine.gradient[col] } }
         // U(0) − max over the box of gᵀx is φ(0).
         let boxTerm = (0..<network.featureCount).reduce(0.0) { $0 + max(g[$1] * box.lower[$1], g[$1] * box.upper[$1]) }
         return (g, boxOnly()[0] - boxTerm)

@@ -7,10 +7,10 @@ public enum InterferenceTreatment: Sendable, Equatable {
     /// k′ can only push the target up or the others down on S (its offsets have the right
     /// signs), so its worst case adds nothing.
     case harmless
-    /// G_{k′} = 0 on all of S ∩ X: for each member π′ of k′, the first-layer neurons where π′
-    /// and S's pattern differ have slacks on S summing to at least `lowerBounds[member]`, and
-    /// γ_{k′} ≥ 1/lowerBound makes the gate vanish. `multipliers` (one N-vector per member)
-    /// prove each lower bound through `DualProblem`.
+    /// G_{k′} = 0 on all of S ∩ X: for each member π′ of k′, the rows (every layer) where π′
+    /// and S's pattern differ are violated on S by at least `lowerBounds[member]` in total
+    /// (GateSeparation), and γ_{k′} ≥ 1/lowerBound makes the gate vanish. `multipliers` (one
+    /// N-vector per member) prove each lower bound through `DualProblem`.
     case gateClosed(lowerBounds: [Double], multipliers: [[Double]])
     /// Nothing proved: its worst case max(0, d′_j − d′_t) is added to every claimed row.
     case absorbed
@@ -40,7 +40,12 @@ public struct InterferenceAnalysis: Sendable {
     /// are absorbed. The number of pairs grows with the square of the number of patches.
     public var proofBudget = 3000
 
-    public init(network: Network, box: InputBox, margin: Double, optimizer: FastDualOptimizer = FastDualOptimizer(steps: 200)) {
+    /// Re-evaluates proofs the way the verifier will, so nothing is claimed that it rejects.
+    let rigorous: RigorousDualBound
+
+    public init(network: Network, box: InputBox, margin: Double,
+                optimizer: FastDualOptimizer = FastDualOptimizer(steps: 200)) throws(ModelError) {
+        self.rigorous = try RigorousDualBound(network: network, box: box)
         self.network = network
         self.box = box
         self.margin = margin
@@ -51,20 +56,6 @@ public struct InterferenceAnalysis: Sendable {
     /// is the soft-threshold S_a(d′) with one threshold a = K(1 − G) ≥ 0 shared by all logits
     /// (G ∈ [0, 1]), and S_a is nondecreasing and 1-Lipschitz, so h_j − h_t ≤ max(0, d′_j − d′_t).
     public static func worstCase(_ d: [Double], j: Int, t: Int) -> Double { max(0, d[j] - d[t]) }
-
-    /// The hidden objective of a gate-closure proof for member π′ on region S: −Σ_{i∈D} s_i z¹_i
-    /// over the first-layer neurons D where the patterns differ (its negation is the summed
-    /// violation of π′'s rows there). nil when the first layers agree: no proof of this kind.
-    public static func separationObjective(region s: ActivationPattern, member: ActivationPattern,
-                                           firstLayerWidth n1: Int) -> [Double]? {
-        var h = [Double](repeating: 0, count: s.count)
-        var differs = false
-        for i in 0..<n1 where s[i] != member[i] {
-            h[i] = s[i] ? -1 : 1
-            differs = true
-        }
-        return differs ? h : nil
-    }
 
     /// The claimed rows of a certificate, sorted, without duplicates and without the target.
     public static func claimRows(_ rows: [Int], target t: Int) -> [Int] { Array(Set(rows)).filter { $0 != t }.sorted() }
@@ -108,28 +99,30 @@ public struct InterferenceAnalysis: Sendable {
                 }
             }
         }
-        // Pass 2: prove the remaining gates closed, all rows of all regions in one problem.
-        var rowsOf = [(pending: Int, member: Int)]()
-        var patterns = [ActivationPattern](), objective = [Double](), goals = [Double]()
+        // Pass 2: prove the remaining gates closed, all rows of all regions in one problem,
+        // each with the separation objective over every layer of the other member (GateSeparation).
+        var rowsOf = [(pending: Int, member: Int, error: Double)]()
+        var patterns = [ActivationPattern](), objectives = [AffineObjective](), goals = [Double](), initial = [Double]()
         let n = network.hiddenCount
         for (p, item) in pending.enumerated() where rowsOf.count < proofBudget {
             let s = certificates[item.certificate].certificate.pattern
             for (mIndex, member) in patches[item.other].members.enumerated() {
-                guard let h = Self.separationObjective(region: s, member: member, firstLayerWidth: n1) else { continue }
-                rowsOf.append((p, mIndex))
+                guard let separation = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: s,
+                                                      member: member, operations: rigorous.operations) else { continue }
+                rowsOf.append((p, mIndex, separation.error))
                 patterns.append(s)
-                objective += h
+                objectives.append(separation.objective)
                 goals.append(-1 / gammas[item.other])
+                // Start from y = 1 on the differing first-layer rows: there the objective is the
+                // region's own slack with the opposite sign, which these multipliers cancel.
+                initial += (0..<n).map { i in i < n1 && s[i] != member[i] ? 1.0 : 0.0 }
             }
         }
         var proofs = [Int: [(member: Int, lower: Double, y: [Double])]]()
         if !rowsOf.isEmpty {
             let problem = DualProblem(network: network, box: box, patterns: patterns,
                                       cotangents: [Double](repeating: 0, count: rowsOf.count * network.outputCount),
-                                      count: rowsOf.count, hiddenObjective: objective)
-            // Start from y = 1 on the differing rows: it cancels the objective (bound 0), and
-            // the search only has to push the bound below zero.
-            let initial = objective.map { $0 != 0 ? 1.0 : 0.0 }
+                                      count: rowsOf.count, inputObjective: objectives)
             let (values, ys) = optimizer.minimize(problem, goals: goals, initial: initial)
             var found = values, multipliers = ys
             // The exact LP settles rows the first-order search left unproved (up to a budget):
@@ -146,8 +139,13 @@ public struct InterferenceAnalysis: Sendable {
                     }
                 }
             }
-            for (r, row) in rowsOf.enumerated() where found[r] < 0 {
-                proofs[row.pending, default: []].append((row.member, -found[r], Array(multipliers[(r * n)..<((r + 1) * n)])))
+            // Claim only what the verifier will confirm: the rigorous bound plus the objective's
+            // own rounding, exactly as PointVerifier re-evaluates it.
+            let rigorousValues = rigorous.upperBounds(problem, multipliers: multipliers)
+            for (r, row) in rowsOf.enumerated() {
+                let bound = RoundingBound.upper(rigorousValues[r] + row.error, magnitude: abs(rigorousValues[r]) + row.error, operations: 2)
+                guard bound < 0 else { continue }
+                proofs[row.pending, default: []].append((row.member, -bound, Array(multipliers[(r * n)..<((r + 1) * n)])))
             }
         }
         for (p, item) in pending.enumerated() {

@@ -35,7 +35,9 @@ public struct RigorousDualBound: Sendable {
         // and |lo|, |hi| for the box, |b| for the constant term.
         let absProblem = DualProblem(network: magnitudes, box: absoluteBox,
                                      patterns: problem.patterns, cotangents: problem.cotangents.map(abs),
-                                     count: problem.count, hiddenObjective: problem.hiddenObjective.map { $0.map(abs) })
+                                     count: problem.count, hiddenObjective: problem.hiddenObjective.map { $0.map(abs) },
+                                     inputObjective: problem.inputObjective.map { rows in
+                                         rows.map { AffineObjective(gradient: $0.gradient.map(abs), constant: abs($0.constant)) } })
         // DualProblem negates the multipliers of inactive rows; pre-negate them so that every
         // injected magnitude arrives as +|y_i|.
         var injected = y.map(abs)

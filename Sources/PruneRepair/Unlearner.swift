@@ -103,7 +103,7 @@ public struct Unlearner: Sendable {
         }
 
         // C6: account for every other patch on each certified region; proofs may sharpen γ.
-        let analysis = InterferenceAnalysis(network: network, box: box, margin: configuration.margin,
+        let analysis = try InterferenceAnalysis(network: network, box: box, margin: configuration.margin,
                                             optimizer: FastDualOptimizer(steps: min(100, configuration.fastSteps)))
         let analysisStart = Date()
         // Each region claims that the labels of the forgotten points inside it lose to the target.
