@@ -47,7 +47,7 @@ let package = Package(
         // Unlearning: linear regions, patches, region bounds and their certificates.
         .target(name: "PruneRepair", dependencies: ["PruneCore", "PruneBLAS", "PruneModel", "PruneLP"]),
         // The auditor's checks: rigorous bounds, per-point verdicts.
-        .target(name: "PruneAudit", dependencies: ["PruneCore", "PruneModel", "PruneRepair", "PruneBundle"]),
+        .target(name: "PruneAudit", dependencies: ["PruneCore", "PruneCrypto", "PruneCompression", "PruneModel", "PruneRepair", "PruneBundle"]),
         // The trainer: makes sample models and the retrain-from-scratch baseline.
         .target(name: "PruneTraining", dependencies: ["PruneCore", "PruneBLAS", "PruneModel"]),
         // Formats and signing: strict JSON, in-toto Statements, Sigstore bundles, OpenSSF Model Signing.
@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "PruneRepairTests", dependencies: ["PruneRepair", "PruneModel", "PruneLP", "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneBundleTests", dependencies: ["PruneBundle", "PruneCrypto", "PruneCore", "PruneModel", "PruneRepair",
                                                             "PruneTestSupport"]),
-        .testTarget(name: "PruneAuditTests", dependencies: ["PruneAudit", "PruneRepair", "PruneModel", "PruneCore", "PruneTestSupport"]),
+        .testTarget(name: "PruneAuditTests", dependencies: ["PruneAudit", "PruneBundle", "PruneCrypto", "PruneCompression", "PruneRepair", "PruneModel",
+                                                           "PruneCore", "PruneTestSupport"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
     ]
 )
