@@ -21,7 +21,7 @@ public struct GlobalCheck: Sendable, Equatable {
 
     /// The global check a bundle-verification error belongs to.
     public static func stage(ofCode code: String) -> String {
-        if code.hasPrefix("bundle.chain.") { return "chain" }
+        if code.split(separator: ".").prefix(2) == ["bundle", "chain"] { return "chain" }
         if code == "bundle.patch.model-mismatch" || code == "bundle.patches.model-mismatch" { return "model-binding" }
         return "signatures"
     }
