@@ -47,7 +47,7 @@ let package = Package(
         // Unlearning: linear regions, patches, region bounds and their certificates.
         .target(name: "PruneRepair", dependencies: ["PruneCore", "PruneBLAS", "PruneModel", "PruneLP"]),
         // The auditor's checks: rigorous bounds, per-point verdicts.
-        .target(name: "PruneAudit", dependencies: ["PruneCore", "PruneModel", "PruneRepair", "PruneBundle"]),
+        .target(name: "PruneAudit", dependencies: ["PruneCore", "PruneCrypto", "PruneCompression", "PruneModel", "PruneRepair", "PruneBundle"]),
         // The trainer: makes sample models and the retrain-from-scratch baseline.
         .target(name: "PruneTraining", dependencies: ["PruneCore", "PruneBLAS", "PruneModel"]),
         // Formats and signing: strict JSON, in-toto Statements, Sigstore bundles, OpenSSF Model Signing.

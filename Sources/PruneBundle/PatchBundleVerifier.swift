@@ -124,7 +124,7 @@ public struct PatchBundleVerifier: Sendable {
     /// What `SigstoreBundle.jsonData` writes for this bundle, rebuilt from the parsed fields
     /// (cheaper than re-encoding the envelope): member order fixed, no unknown members, and
     /// the base64 strings in their one standard padded spelling. Nil when a string is not.
-    static func canonicalBytes(_ root: JSONValue) -> Data? {
+    public static func canonicalBytes(_ root: JSONValue) -> Data? {
         let envelope = root["dsseEnvelope"], signature = envelope?["signatures"].flatMap { value -> JSONValue? in
             if case .array(let list) = value, list.count == 1 { return list[0] }
             return nil

@@ -13,7 +13,7 @@ struct PruneCommand: ParsableCommand {
             """,
         version: PruneVersion.string,
         subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, UnlearnCommand.self,
-                      BundleCommand.self, VerifyCommand.self, KeygenCommand.self, HashCommand.self, SignModelCommand.self,
+                      BundleCommand.self, VerifyCommand.self, ReportCommand.self, KeygenCommand.self, HashCommand.self, SignModelCommand.self,
                       VerifyModelCommand.self,
                       VersionCommand.self, BenchCommand.self]
     )

@@ -66,5 +66,107 @@ final class VerifyCommandTests: XCTestCase {
                                                  "--rows", path("forget.rows")])
         XCTAssertEqual(untrusted.status, 1)
         XCTAssertTrue(untrusted.stderr.contains("bundle.signature.untrusted"), untrusted.stderr)
+
+        try checkReportFlow(dir: dir, model: path("m.onnx"), bundle: path("b.bundle.json"), owner: path("owner.pub.pem"),
+                            rows: path("forget.rows"), reference: path("retained.rows"))
+    }
+
+    struct ReportSummary: Decodable {
+        struct Point: Decodable { let row: Int; let commitment: String?; let verdict: String }
+        let verified: Bool
+        let result: String
+        let merkleRoot: String
+        let treeSize: Int
+        let checks: [[String: String?]]
+        let points: [Point]
+    }
+
+    /// verify → report → report verify (and --recheck) on the same run; the report is
+    /// reproducible for a fixed --time, a changed byte fails, a proof checks against the root
+    /// only; without --key the report never verifies; a failed bundle check is recorded.
+    func checkReportFlow(dir: URL, model: String, bundle: String, owner: String, rows: String, reference: String) throws {
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        XCTAssertEqual(try CommandRunner.prune(["keygen", "--algorithm", "ed25519", "--out", path("auditor")]).status, 0)
+        let inputs = ["--model", model, "--bundle", bundle, "--trust", owner, "--forget", "\(Self.data)/digits.csv", "--forget-rows", rows,
+                      "--reference", "\(Self.data)/digits.csv", "--reference-rows", reference]
+        let time = ["--time", "2026-02-01T00:00:00Z"]
+        let first = try CommandRunner.prune(["verify"] + inputs + ["--report", path("r1.json.gz"), "--key", path("auditor.key.pem")] + time)
+        XCTAssertEqual(first.status, 0, first.stderr + first.stdout)
+        XCTAssertTrue(first.stdout.contains("report \(path("r1.json.gz")): sha256:"), first.stdout)
+        let second = try CommandRunner.prune(["verify"] + inputs + ["--report", path("r2.json.gz"), "--key", path("auditor.key.pem")] + time)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path("r1.json.gz")))
+        XCTAssertEqual(bytes, try Data(contentsOf: URL(fileURLWithPath: path("r2.json.gz"))), "same inputs and --time, other bytes")
+
+        let verify = try CommandRunner.prune(["report", "verify", path("r1.json.gz"), "--trust", path("auditor.pub.pem"), "--json"])
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        let summary = try JSONDecoder().decode(ReportSummary.self, from: verify.stdoutData)
+        XCTAssertTrue(summary.verified)
+        XCTAssertEqual(summary.result, "PASSED")
+        XCTAssertEqual(summary.treeSize, 4)
+        let recheck = try CommandRunner.prune(["report", "verify", path("r1.json.gz"), "--trust", path("auditor.pub.pem"), "--recheck",
+                                               "--model", model, "--bundle", bundle, "--trust-bundle", owner,
+                                               "--forget", "\(Self.data)/digits.csv", "--forget-rows", rows,
+                                               "--reference", "\(Self.data)/digits.csv", "--reference-rows", reference])
+        XCTAssertEqual(recheck.status, 0, recheck.stderr)
+        XCTAssertTrue(recheck.stdout.contains("--recheck: the same results"), recheck.stdout)
+        // --recheck with another forget request: the subjects differ.
+        let otherRequest = try CommandRunner.prune(["report", "verify", path("r1.json.gz"), "--trust", path("auditor.pub.pem"), "--recheck",
+                                                    "--model", model, "--bundle", bundle, "--trust-bundle", owner,
+                                                    "--forget", "\(Self.data)/digits.csv", "--forget-rows", path("more.rows"),
+                                                    "--reference", "\(Self.data)/digits.csv", "--reference-rows", reference])
+        XCTAssertEqual(otherRequest.status, 1)
+        XCTAssertTrue(otherRequest.stderr.contains("report.recheck-subject-mismatch"), otherRequest.stderr)
+
+        // One changed byte in the middle of the deflate data.
+        var tampered = bytes
+        tampered[bytes.count / 2] ^= 0x01
+        try tampered.write(to: URL(fileURLWithPath: path("tampered.json.gz")))
+        let broken = try CommandRunner.prune(["report", "verify", path("tampered.json.gz"), "--trust", path("auditor.pub.pem")])
+        XCTAssertNotEqual(broken.status, 0)
+        XCTAssertTrue(broken.stderr.contains("[zlib.") || broken.stderr.contains("[report."), broken.stderr)
+
+        // A data holder's proof: checks against the report's root, fails against any other.
+        let point = try XCTUnwrap(summary.points.first?.commitment)
+        let prove = try CommandRunner.prune(["report", "prove", path("r1.json.gz"), "--point", point, "--trust", path("auditor.pub.pem")])
+        XCTAssertEqual(prove.status, 0, prove.stderr)
+        try prove.stdoutData.write(to: URL(fileURLWithPath: path("proof.json")))
+        let good = try CommandRunner.prune(["report", "check-proof", path("proof.json"), "--root", summary.merkleRoot, "--point", point])
+        XCTAssertEqual(good.status, 0, good.stderr)
+        var otherRoot = Array(summary.merkleRoot)
+        otherRoot[0] = otherRoot[0] == "0" ? "1" : "0"
+        let bad = try CommandRunner.prune(["report", "check-proof", path("proof.json"), "--root", String(otherRoot)])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("report.proof-invalid"), bad.stderr)
+        let missing = try CommandRunner.prune(["report", "prove", path("r1.json.gz"), "--point", String(repeating: "ab", count: 32)])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("report.point-not-found"), missing.stderr)
+
+        let show = try CommandRunner.prune(["report", "show", path("r1.json.gz")])
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.stdout.hasPrefix("NOT VERIFIED"), show.stdout)
+
+        // Without --key: written, shown as UNSIGNED, never verified.
+        let unsigned = try CommandRunner.prune(["verify"] + inputs + ["--report", path("unsigned.json.gz")] + time)
+        XCTAssertEqual(unsigned.status, 0, unsigned.stderr)
+        let unsignedVerify = try CommandRunner.prune(["report", "verify", path("unsigned.json.gz"), "--trust", path("auditor.pub.pem")])
+        XCTAssertEqual(unsignedVerify.status, 1)
+        XCTAssertTrue(unsignedVerify.stderr.contains("report.unsigned"), unsignedVerify.stderr)
+
+        // A bundle under an untrusted key: a FAILED report records the code, every point NOT_CHECKED.
+        let failed = try CommandRunner.prune(["verify", "--model", model, "--bundle", bundle, "--trust", path("auditor.pub.pem"),
+                                              "--forget", "\(Self.data)/digits.csv", "--forget-rows", rows,
+                                              "--report", path("failed.json.gz"), "--key", path("auditor.key.pem")] + time)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("bundle.signature.untrusted"), failed.stderr)
+        let failedShow = try CommandRunner.prune(["report", "show", path("failed.json.gz"), "--trust", path("auditor.pub.pem"), "--json"])
+        XCTAssertEqual(failedShow.status, 0, failedShow.stderr)
+        let failedSummary = try JSONDecoder().decode(ReportSummary.self, from: failedShow.stdoutData)
+        XCTAssertEqual(failedSummary.result, "FAILED")
+        XCTAssertEqual(failedSummary.checks.first?["code"], "bundle.signature.untrusted")
+        XCTAssertEqual(Set(failedSummary.points.map(\.verdict)), ["NOT_CHECKED"])
+
+        // Usage: --key without --report.
+        XCTAssertEqual(try CommandRunner.prune(["verify"] + inputs + ["--key", path("auditor.key.pem")]).status, 64)
     }
 }
