@@ -38,9 +38,11 @@ public struct InTotoStatement: Sendable, Equatable {
         }
     }
 
-    /// Parses the payload bytes a DSSE verification returned, strictly.
+    /// Parses the payload bytes a DSSE verification returned, strictly. The payload came out of
+    /// an envelope whose file was already held to its format's size limit, so the only bound
+    /// here is that size (a 1,000-point patch bundle's payload is over 16 MiB).
     public init(payload: Data) throws(BundleError) {
-        try self.init(json: try StrictJSON.parse(payload))
+        try self.init(json: try StrictJSON(maxBytes: max(payload.count, 1)).parse(payload))
     }
 
     /// Fields in the order the spec and model-signing write them.

@@ -78,7 +78,8 @@ public struct SigstoreBundle: Sendable {
         if let publicKeyHint { key.append(JSONMember("hint", .string(publicKeyHint))) }
         if let publicKeyRawBytes { key.append(JSONMember("rawBytes", .string(publicKeyRawBytes.base64EncodedString()))) }
         // The envelope writes itself, so its payload never has to be readable here.
-        let envelopeJSON = try StrictJSON.parse(try envelope.jsonData())
+        let envelopeBytes = try envelope.jsonData()
+        let envelopeJSON = try StrictJSON(maxBytes: max(envelopeBytes.count, 1)).parse(envelopeBytes)
         let bundle: JSONValue = .object([
             JSONMember("mediaType", .string(mediaType)),
             JSONMember("verificationMaterial", .object([
