@@ -1,0 +1,56 @@
+import XCTest
+import PruneCore
+import PruneModel
+import PruneRepair
+import PruneTestSupport
+
+final class GateSeparationTests: XCTestCase {
+    /// The separation objective is exactly minus the summed violation of the other member's
+    /// differing rows (all layers, that member's pattern fixed), at any point; its LP optimum
+    /// over a region, through the dual bound with an input objective, bounds every sampled
+    /// point of the region; and a gate with γ′ ≥ 1/L is exactly 0 on those points.
+    func testObjectiveIsTheSummedViolationAndItsBoundHoldsOnTheRegion() throws {
+        var rng = SeededGenerator(seed: 31)
+        var proved = 0, deeperRows = 0
+        for trial in 0..<12 {
+            let net = try randomNetwork([4, 8, 6, 3], seed: 300 + UInt64(trial))
+            let rigorous = try RigorousDualBound(network: net, box: net.input.box)
+            let region = try LinearRegion(network: net, containing: randomPoint(4, &rng))
+            var member = try net.activationPattern(at: randomPoint(4, &rng))
+            while member == region.pattern { member = try net.activationPattern(at: randomPoint(4, &rng)) }
+            let n = net.hiddenCount, n1 = net.hiddenWidths[0]
+            if (n1..<n).contains(where: { region.pattern[$0] != member[$0] }) { deeperRows += 1 }
+            let separation = try XCTUnwrap(GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box,
+                                                          region: region.pattern, member: member, operations: rigorous.operations))
+            let w = separation.objective.gradient, c = separation.objective.constant
+            func phi(_ x: [Double]) -> Double {
+                let z = net.patternFixedForward(pattern: member, features: x).preactivations
+                return (0..<n).reduce(0.0) { s, i in region.pattern[i] == member[i] ? s : s + (member[i] ? z[i] : -z[i]) }
+            }
+            for _ in 0..<20 {
+                let x = randomPoint(4, &rng)
+                let affine = zip(w, x).reduce(c) { $0 + $1.0 * $1.1 }
+                XCTAssertEqual(affine, phi(x), accuracy: 1e-9, "trial \(trial)")
+            }
+            let problem = DualProblem(network: net, box: net.input.box, patterns: [region.pattern],
+                                      cotangents: [0, 0, 0], count: 1, inputObjective: [separation.objective])
+            let exact = try problem.exactBounds()[0]
+            let bound = rigorous.upperBounds(problem, multipliers: exact.multipliers)[0] + separation.error
+            XCTAssertGreaterThanOrEqual(bound, exact.value - 1e-9)
+            for _ in 0..<200 {
+                let x = randomPoint(4, &rng)
+                guard region.contains(x) else { continue }
+                XCTAssertLessThanOrEqual(phi(x), bound + 1e-12, "trial \(trial)")
+                if bound < 0 {
+                    // Every point of the region violates the member's rows by ≥ L in total.
+                    let z = net.patternFixedForward(pattern: member, features: x).preactivations
+                    let violations = (0..<n).map { i in max(0, member[i] ? -z[i] : z[i]) }
+                    XCTAssertEqual(SupportGate.value(violations: violations, gamma: (1 / -bound) * (1 + 1e-9)), 0, "trial \(trial)")
+                }
+            }
+            if bound < 0 { proved += 1 }
+        }
+        XCTAssertGreaterThan(proved, 0, "some separations must be provable")
+        XCTAssertGreaterThan(deeperRows, 0, "some members must differ beyond the first layer")
+    }
+}
