@@ -165,7 +165,9 @@ public struct ForgetAudit: Sendable {
                 guard rows * n == dense.count else { continue }
                 var perMember = [[Double]]()
                 for r in 0..<rows { perMember.append(Array(dense[(r * n)..<((r + 1) * n)])) }
-                interference[offset + item.patch] = .gateClosed(lowerBounds: lower, multipliers: perMember)
+                let depth = item.depth ?? 1
+                guard (1...network.hiddenWidths.count).contains(depth) else { continue }
+                interference[offset + item.patch] = .gateClosed(lowerBounds: lower, multipliers: perMember, depth: depth)
             default: continue
             }
         }

@@ -36,10 +36,11 @@ extension PatchFile {
                 case .shared: interference.append(InterferenceEntry(patch: other, treatment: "shared"))
                 case .absorbed: interference.append(InterferenceEntry(patch: other, treatment: "absorbed"))
                 case .harmless: break
-                case .gateClosed(let lower, let ys):
+                case .gateClosed(let lower, let ys, let depth):
                     interference.append(InterferenceEntry(
                         patch: other, treatment: "gate-closed", lowerBounds: lower,
-                        multipliers: try SparseMatrix(dense: ys.flatMap { $0 }, shape: [ys.count, n])))
+                        multipliers: try SparseMatrix(dense: ys.flatMap { $0 }, shape: [ys.count, n]),
+                        depth: depth == 1 ? nil : depth))
                 }
             }
             certificateEntries.append(CertificateEntry(

@@ -90,6 +90,8 @@ public struct PatchFile: Codable, Sendable {
         public var lowerBounds: [Double]?
         /// For "gate-closed": one row of N multipliers per member of that patch.
         public var multipliers: SparseMatrix?
+        /// For "gate-closed": the hidden layers whose differing rows the proof sums (absent: 1).
+        public var depth: Int? = nil
     }
 
     public struct CertificateEntry: Codable, Sendable {

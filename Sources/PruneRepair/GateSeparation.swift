@@ -1,11 +1,14 @@
 import PruneModel
 
 /// The objective of a gate-closure proof for a member region π′ of another patch on a region
-/// S: φ(x) = Σ_{i∈D} σ′_i z′_i(x) over the rows D where π′ and S's pattern differ, in every
-/// layer, with σ′_i = +1 where π′ is active and −1 where it is not, and z′ the pre-activations
+/// S: φ(x) = Σ_{i∈D} σ′_i z′_i(x) over the rows D where π′ and S's pattern differ in the first
+/// `depth` hidden layers, with σ′_i = +1 where π′ is active and −1 where it is not, and z′ the pre-activations
 /// with π′ fixed. −φ is the summed violation of π′'s rows in D. With π′ fixed the network is
 /// affine in x everywhere, so φ(x) = wᵀx + c: one pullback and one forward pass give it, and
 /// it bounds rows of π′ that S's own network does not have (the deeper layers differ).
+/// Depth 1 terms are ≥ 0 violations everywhere on S (the first layer is shared); deeper rows
+/// can separate regions whose first-layer hyperplanes meet, but may be satisfied on parts of
+/// S, so the producer tries depth 1 first and the whole network second.
 /// If max over S ∩ X of φ ≤ −L < 0, every point of S violates π′'s rows by at least L in
 /// total, so Σ min(1, γ′·v′_i) ≥ min(1, γ′L) = 1 once γ′ ≥ 1/L: the gate is 0 on all of S.
 public struct GateSeparation: Sendable {
@@ -16,11 +19,12 @@ public struct GateSeparation: Sendable {
 
     /// nil when the patterns agree everywhere (π′ = S: a shared region, not a separation).
     public init?(network: Network, magnitudes: Network, box: InputBox, region s: ActivationPattern,
-                 member: ActivationPattern, operations: Int) {
+                 member: ActivationPattern, depth: Int, operations: Int) {
         let n = network.hiddenCount, m = network.featureCount
+        let rows = network.hiddenWidths.prefix(max(1, depth)).reduce(0, +)
         var sigma = [Double](repeating: 0, count: n)
         var differs = false
-        for i in 0..<n where s[i] != member[i] {
+        for i in 0..<rows where s[i] != member[i] {
             sigma[i] = member[i] ? 1 : -1
             differs = true
         }

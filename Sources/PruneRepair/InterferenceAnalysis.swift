@@ -7,11 +7,11 @@ public enum InterferenceTreatment: Sendable, Equatable {
     /// k′ can only push the target up or the others down on S (its offsets have the right
     /// signs), so its worst case adds nothing.
     case harmless
-    /// G_{k′} = 0 on all of S ∩ X: for each member π′ of k′, the rows (every layer) where π′
-    /// and S's pattern differ are violated on S by at least `lowerBounds[member]` in total
+    /// G_{k′} = 0 on all of S ∩ X: for each member π′ of k′, the rows (in the first `depth`
+    /// hidden layers) where π′ and S's pattern differ are violated on S by at least `lowerBounds[member]` in total
     /// (GateSeparation), and γ_{k′} ≥ 1/lowerBound makes the gate vanish. `multipliers` (one
     /// N-vector per member) prove each lower bound through `DualProblem`.
-    case gateClosed(lowerBounds: [Double], multipliers: [[Double]])
+    case gateClosed(lowerBounds: [Double], multipliers: [[Double]], depth: Int)
     /// Nothing proved: its worst case max(0, d′_j − d′_t) is added to every claimed row.
     case absorbed
 }
@@ -68,7 +68,7 @@ public struct InterferenceAnalysis: Sendable {
         let n1 = network.hiddenWidths.first ?? 0
         var gammas = patches.map(\.gamma)
         // Pass 1: exact and free treatments, then absorb the cheapest harms while slack lasts.
-        struct Pending { let certificate: Int; let other: Int }
+        typealias Pending = (certificate: Int, other: Int)
         var treatments = [[Int: InterferenceTreatment]](repeating: [:], count: certificates.count)
         var pending = [Pending]()
         for (q, (k, certificate, claimed)) in certificates.enumerated() {
@@ -95,20 +95,72 @@ public struct InterferenceAnalysis: Sendable {
                     for (j, w) in item.harm { rows[j] += w }
                     treatments[q][item.other] = .absorbed
                 } else {
-                    pending.append(Pending(certificate: q, other: item.other))
+                    pending.append((certificate: q, other: item.other))
                 }
             }
         }
         // Pass 2: prove the remaining gates closed, all rows of all regions in one problem,
         // each with the separation objective over every layer of the other member (GateSeparation).
+        // Depth 1 first (its terms are violations everywhere on S); then every layer for the
+        // pairs depth 1 could not prove.
+        var proofs = [Int: [(member: Int, lower: Double, y: [Double])]]()
+        var depthOf = [Int: Int]()
+        for depth in Array(Set([1, network.hiddenWidths.count])).sorted() {
+            let open = pending.indices.filter { p in proofs[p]?.count != patches[pending[p].other].members.count }
+            let found = prove(open.map { (p: $0, item: pending[$0]) }, certificates: certificates, patches: patches,
+                              gammas: gammas, depth: depth, n1: n1)
+            for (p, list) in found where list.count == patches[pending[p].other].members.count {
+                proofs[p] = list
+                depthOf[p] = depth
+            }
+        }
+        for (p, item) in pending.enumerated() {
+            let members = patches[item.other].members.count
+            if let found = proofs[p], found.count == members, let depth = depthOf[p] {
+                let sorted = found.sorted { $0.member < $1.member }
+                let lowest = sorted.map(\.lower).min()!
+                gammas[item.other] = max(gammas[item.other], (1 / lowest) * (1 + 1e-6))
+                treatments[item.certificate][item.other] = .gateClosed(lowerBounds: sorted.map(\.lower), multipliers: sorted.map(\.y),
+                                                                       depth: depth)
+            } else {
+                treatments[item.certificate][item.other] = .absorbed
+            }
+        }
+        // Final bounds with every treatment.
+        let results = certificates.enumerated().map { (q, entry) -> InterferenceResult in
+            let (k, certificate, claimed) = entry
+            let t = certificate.target
+            let own = patches[k].offset
+            var worst = -Double.infinity
+            for j in Self.claimRows(claimed, target: t) {
+                var bound = certificate.bounds[j] + own[j] - own[t]
+                for (other, treatment) in treatments[q].sorted(by: { $0.key < $1.key }) {
+                    switch treatment {
+                    case .shared: bound += patches[other].offset[j] - patches[other].offset[t]
+                    case .absorbed: bound += Self.worstCase(patches[other].offset, j: j, t: t)
+                    case .harmless, .gateClosed: break
+                    }
+                }
+                worst = max(worst, bound)
+            }
+            return InterferenceResult(certificate: q, patchedBound: worst, treatments: treatments[q])
+        }
+        return (results, gammas)
+    }
+
+    /// Proves gates closed for the pending (region, other patch) pairs at one depth, every row
+    /// of every member in one problem; returns the proved members per pending pair.
+    func prove(_ pending: [(p: Int, item: (certificate: Int, other: Int))],
+               certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])], patches: [Patch],
+               gammas: [Double], depth: Int, n1: Int) -> [Int: [(member: Int, lower: Double, y: [Double])]] {
         var rowsOf = [(pending: Int, member: Int, error: Double)]()
         var patterns = [ActivationPattern](), objectives = [AffineObjective](), goals = [Double](), initial = [Double]()
         let n = network.hiddenCount
-        for (p, item) in pending.enumerated() where rowsOf.count < proofBudget {
+        for (p, item) in pending where rowsOf.count < proofBudget {
             let s = certificates[item.certificate].certificate.pattern
             for (mIndex, member) in patches[item.other].members.enumerated() {
                 guard let separation = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: s,
-                                                      member: member, operations: rigorous.operations) else { continue }
+                                                      member: member, depth: depth, operations: rigorous.operations) else { continue }
                 rowsOf.append((p, mIndex, separation.error))
                 patterns.append(s)
                 objectives.append(separation.objective)
@@ -148,36 +200,6 @@ public struct InterferenceAnalysis: Sendable {
                 proofs[row.pending, default: []].append((row.member, -bound, Array(multipliers[(r * n)..<((r + 1) * n)])))
             }
         }
-        for (p, item) in pending.enumerated() {
-            let members = patches[item.other].members.count
-            if let found = proofs[p], found.count == members {
-                let sorted = found.sorted { $0.member < $1.member }
-                let lowest = sorted.map(\.lower).min()!
-                gammas[item.other] = max(gammas[item.other], (1 / lowest) * (1 + 1e-6))
-                treatments[item.certificate][item.other] = .gateClosed(lowerBounds: sorted.map(\.lower), multipliers: sorted.map(\.y))
-            } else {
-                treatments[item.certificate][item.other] = .absorbed
-            }
-        }
-        // Final bounds with every treatment.
-        let results = certificates.enumerated().map { (q, entry) -> InterferenceResult in
-            let (k, certificate, claimed) = entry
-            let t = certificate.target
-            let own = patches[k].offset
-            var worst = -Double.infinity
-            for j in Self.claimRows(claimed, target: t) {
-                var bound = certificate.bounds[j] + own[j] - own[t]
-                for (other, treatment) in treatments[q].sorted(by: { $0.key < $1.key }) {
-                    switch treatment {
-                    case .shared: bound += patches[other].offset[j] - patches[other].offset[t]
-                    case .absorbed: bound += Self.worstCase(patches[other].offset, j: j, t: t)
-                    case .harmless, .gateClosed: break
-                    }
-                }
-                worst = max(worst, bound)
-            }
-            return InterferenceResult(certificate: q, patchedBound: worst, treatments: treatments[q])
-        }
-        return (results, gammas)
+        return proofs
     }
 }
