@@ -2,7 +2,7 @@
 # Regenerates SampleBundles/ deterministically with the built prune (see SampleBundles/README.md).
 #
 #   scripts/make-sample.sh [PRUNE]          # PRUNE defaults to .build/release/prune, else .build/debug/prune
-#   scripts/make-sample.sh --bundles-only   # keep the committed model; remake bundles, report, signature, pack
+#   scripts/make-sample.sh --bundles-only   # keep the committed model; remake bundles, reports, signature, pack
 #
 # The sample keys are made once and committed (key generation is random); they are reused when
 # present. Everything else is a function of the committed data, the keys and the fixed times
@@ -45,7 +45,7 @@ key sample-auditor ed25519         # signs the audit report
 train_rows=$(mktemp)
 trap 'rm -f "$train_rows"' EXIT
 grep -v '^#' "$data/digits-train.rows" > "$train_rows"
-threes=$(awk -F, 'NR > 1 && $NF == 3 { print NR - 2 }' "$data/digits.csv" | grep -Fxf "$train_rows" | head -n 8)
+threes=$(awk -F, 'NR > 1 && $NF == 3 { print NR - 2 }' "$data/digits.csv" | grep -Fxf "$train_rows" | sed -n 1,8p)
 { echo "# sample forget request 1: training rows of digit 3 (0-based rows of data/digits.csv)"; echo "$threes" | head -n 4; } > "$S/forget-1.rows"
 { echo "# sample forget request 2: four more training rows of digit 3"; echo "$threes" | tail -n 4; } > "$S/forget-2.rows"
 { echo "# retained training rows: digits-train.rows without the forgotten rows (calibrates the gates)"
@@ -84,3 +84,11 @@ for n in 1 2; do
     --reference "$data/digits.csv" --reference-rows "$data/digits-test.rows" \
     --report "$S/audit-$n.json.gz" --key "$S/keys/sample-auditor.key.pem" --time "$verified" 2>/dev/null | tail -n 1
 done
+
+# 7. The compliance pack for a regulator (Specs/pack.md): the model, its signature, the chain, the
+#    report of request 2 and the data to re-run it.
+rm -f "$S/sample.pack"
+"$prune" pack --model "$S/digits.onnx" --model-signature "$S/digits.onnx.sig" \
+  --bundle "$S/bundle-1.json" --bundle "$S/bundle-2.json" --report "$S/audit-2.json.gz" \
+  --forget "$data/digits.csv" --forget-rows "$S/forget-2.rows" \
+  --reference "$data/digits.csv" --reference-rows "$data/digits-test.rows" --out "$S/sample.pack" | sed -n 1p
