@@ -190,23 +190,23 @@ struct ReportHTML {
         let width = hi > lo ? (hi - lo) / Double(bins) : 1
         var counts = [Int](repeating: 0, count: bins)
         for v in values { counts[min(bins - 1, max(0, Int((v - lo) / width)))] += 1 }
-        let top = counts.max() ?? 1
-        let w = 600.0, hgt = 200.0, barW = w / Double(bins)
-        var svg = "<svg id=\"histogram\" width=\"\(Int(w) + 20)\" height=\"\(Int(hgt) + 40)\" role=\"img\" aria-label=\"histogram of margins\">\n"
+        let highest = counts.max() ?? 1
+        let w = 600.0, hgt = 200.0, top = 16.0, barW = w / Double(bins)
+        var svg = "<svg id=\"histogram\" width=\"\(Int(w) + 20)\" height=\"\(Int(top + hgt) + 40)\" role=\"img\" aria-label=\"histogram of margins\">\n"
         for (i, n) in counts.enumerated() {
-            let bh = hgt * Double(n) / Double(max(top, 1))
+            let bh = hgt * Double(n) / Double(max(highest, 1))
             let x = 10 + Double(i) * barW
             let from = lo + Double(i) * width
             let title = Self.escape("\(n) points with margin in [\(Self.number(from)), \(Self.number(from + width)))")
-            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4a78c2\">", x + 1, hgt - bh, barW - 2, bh)
+            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4a78c2\">", x + 1, top + hgt - bh, barW - 2, bh)
                 + "<title>\(title)</title></rect>\n"
             if n > 0 {
-                svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%d</text>\n", x + barW / 2, hgt - bh - 3, n)
+                svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%d</text>\n", x + barW / 2, top + hgt - bh - 3, n)
             }
         }
-        svg += "<text x=\"10\" y=\"\(Int(hgt) + 16)\" font-size=\"11\">\(Self.escape(Self.number(lo)))</text>\n"
-        svg += "<text x=\"\(Int(w) + 10)\" y=\"\(Int(hgt) + 16)\" font-size=\"11\" text-anchor=\"end\">\(Self.escape(Self.number(hi)))</text>\n"
-        svg += "<text x=\"\(Int(w / 2) + 10)\" y=\"\(Int(hgt) + 34)\" font-size=\"12\" text-anchor=\"middle\">certified margin (region margin, else point margin); \(values.count) points</text>\n"
+        svg += "<text x=\"10\" y=\"\(Int(top + hgt) + 16)\" font-size=\"11\">\(Self.escape(Self.number(lo)))</text>\n"
+        svg += "<text x=\"\(Int(w) + 10)\" y=\"\(Int(top + hgt) + 16)\" font-size=\"11\" text-anchor=\"end\">\(Self.escape(Self.number(hi)))</text>\n"
+        svg += "<text x=\"\(Int(w / 2) + 10)\" y=\"\(Int(top + hgt) + 34)\" font-size=\"12\" text-anchor=\"middle\">certified margin (region margin, else point margin); \(values.count) points</text>\n"
         svg += "</svg>\n"
         return svg
     }
