@@ -14,7 +14,7 @@ struct PruneCommand: ParsableCommand {
         version: PruneVersion.string,
         subcommands: [TrainCommand.self, EvalCommand.self, ExportCommand.self, UnlearnCommand.self,
                       BundleCommand.self, VerifyCommand.self, ReportCommand.self, KeygenCommand.self, HashCommand.self, SignModelCommand.self,
-                      VerifyModelCommand.self,
+                      VerifyModelCommand.self, PackCommand.self, CheckCommand.self,
                       VersionCommand.self, BenchCommand.self]
     )
 

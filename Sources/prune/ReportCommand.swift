@@ -4,6 +4,6 @@ import ArgumentParser
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Verify, show and prove points of a signed audit report (written by `prune verify --report`).",
-        subcommands: [ReportVerifyCommand.self, ReportShowCommand.self, ReportProveCommand.self, ReportCheckProofCommand.self])
+        abstract: "Verify, show, render (HTML) and prove points of a signed audit report (written by `prune verify --report`).",
+        subcommands: [ReportVerifyCommand.self, ReportShowCommand.self, ReportProveCommand.self, ReportCheckProofCommand.self, ReportHTMLCommand.self])
 }

@@ -49,7 +49,7 @@ final class ErrorCodeRegistryTests: XCTestCase {
     func testEveryErrorCodeIsDocumented() throws {
         let root = RepositoryRulesTests.sourcesURL.deletingLastPathComponent()
         let registry = try String(contentsOf: root.appendingPathComponent("Specs/error-codes.md"), encoding: .utf8)
-        let literal = try NSRegularExpression(pattern: #""((io|zlib|lp|crypto|bench|model|train|repair|bundle|audit|report|data)\.[a-z0-9.-]+)""#)
+        let literal = try NSRegularExpression(pattern: #""((io|zlib|lp|crypto|bench|model|train|repair|bundle|audit|report|data|pack)\.[a-z0-9.-]+)""#)
         let enumerator = FileManager.default.enumerator(at: RepositoryRulesTests.sourcesURL, includingPropertiesForKeys: nil)!
         var codes: Set<String> = []
         for case let url as URL in enumerator where url.pathExtension == "swift" {
