@@ -165,9 +165,13 @@ public struct ForgetAudit: Sendable {
                 guard rows * n == dense.count else { continue }
                 var perMember = [[Double]]()
                 for r in 0..<rows { perMember.append(Array(dense[(r * n)..<((r + 1) * n)])) }
-                let depth = item.depth ?? 1
-                guard (1...network.hiddenWidths.count).contains(depth) else { continue }
-                interference[offset + item.patch] = .gateClosed(lowerBounds: lower, multipliers: perMember, depth: depth)
+                var weights: [[Double]]? = nil
+                if let ws = item.weights {
+                    let dense = try ws.dense(path: "interference weights of patch \(item.patch)")
+                    guard ws.shape.first == rows, rows * n == dense.count else { continue }
+                    weights = (0..<rows).map { Array(dense[($0 * n)..<(($0 + 1) * n)]) }
+                }
+                interference[offset + item.patch] = .gateClosed(lowerBounds: lower, multipliers: perMember, weights: weights)
             default: continue
             }
         }

@@ -241,8 +241,9 @@ public struct PointVerifier: Sendable {
         if patch.members.contains(region) { return (patch.offset[j] - patch.offset[t], "patch \(index) shares the region") }
         let worst = InterferenceAnalysis.worstCase(patch.offset, j: j, t: t)
         if worst <= 0 { return (0, nil) }
-        if case .gateClosed(_, let multipliers, let depth) = claimed, soundBounds[index], multipliers.count == patch.members.count,
-           try gateClosed(patch, on: region, multipliers: multipliers, depth: depth) {
+        if case .gateClosed(_, let multipliers, let weights) = claimed, soundBounds[index], multipliers.count == patch.members.count,
+           weights == nil || weights!.count == patch.members.count,
+           try gateClosed(patch, on: region, multipliers: multipliers, weights: weights) {
             return (0, "patch \(index): gate proved closed")
         }
         return (worst, "patch \(index): worst case absorbed")
@@ -250,14 +251,15 @@ public struct PointVerifier: Sendable {
 
     /// Re-checks a gate-closed proof: for every member π′, the rigorous dual bound of the
     /// separation objective φ (GateSeparation: minus the summed violation of π′'s rows that
-    /// differ from the region's in the first `depth` layers) over the region, plus φ's own rounding, is at
+    /// differ from the region's, weighted by ω ∈ [0, 1]) over the region, plus φ's own rounding, is at
     /// most −1/γ′.
-    func gateClosed(_ patch: Patch, on region: ActivationPattern, multipliers: [[Double]], depth: Int) throws(ModelError) -> Bool {
+    func gateClosed(_ patch: Patch, on region: ActivationPattern, multipliers: [[Double]], weights: [[Double]]?) throws(ModelError) -> Bool {
         let n = network.hiddenCount
-        for (member, y) in zip(patch.members, multipliers) {
+        for (index, (member, y)) in zip(patch.members, multipliers).enumerated() {
             guard y.count == n, y.allSatisfy({ $0.isFinite }) else { return false }
             guard let separation = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: network.input.box,
-                                                  region: region, member: member, depth: depth, operations: rigorous.operations) else {
+                                                  region: region, member: member, weights: weights?[index],
+                                                  operations: rigorous.operations) else {
                 return false
             }
             let problem = DualProblem(network: network, box: network.input.box, patterns: [region],

@@ -36,11 +36,11 @@ extension PatchFile {
                 case .shared: interference.append(InterferenceEntry(patch: other, treatment: "shared"))
                 case .absorbed: interference.append(InterferenceEntry(patch: other, treatment: "absorbed"))
                 case .harmless: break
-                case .gateClosed(let lower, let ys, let depth):
+                case .gateClosed(let lower, let ys, let ws):
                     interference.append(InterferenceEntry(
                         patch: other, treatment: "gate-closed", lowerBounds: lower,
                         multipliers: try SparseMatrix(dense: ys.flatMap { $0 }, shape: [ys.count, n]),
-                        depth: depth == 1 ? nil : depth))
+                        weights: try ws.map { try SparseMatrix(dense: $0.flatMap { $0 }, shape: [$0.count, n]) }))
                 }
             }
             certificateEntries.append(CertificateEntry(

@@ -90,8 +90,9 @@ public struct PatchFile: Codable, Sendable {
         public var lowerBounds: [Double]?
         /// For "gate-closed": one row of N multipliers per member of that patch.
         public var multipliers: SparseMatrix?
-        /// For "gate-closed": the hidden layers whose differing rows the proof sums (absent: 1).
-        public var depth: Int? = nil
+        /// For "gate-closed": the weights ω ∈ [0, 1] of the other member's rows, one row of N
+        /// per member (absent: 1 on the first-layer rows where the patterns differ).
+        public var weights: SparseMatrix? = nil
     }
 
     public struct CertificateEntry: Codable, Sendable {

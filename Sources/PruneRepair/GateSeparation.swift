@@ -1,34 +1,36 @@
 import PruneModel
 
 /// The objective of a gate-closure proof for a member region π′ of another patch on a region
-/// S: φ(x) = Σ_{i∈D} σ′_i z′_i(x) over the rows D where π′ and S's pattern differ in the first
-/// `depth` hidden layers, with σ′_i = +1 where π′ is active and −1 where it is not, and z′ the pre-activations
-/// with π′ fixed. −φ is the summed violation of π′'s rows in D. With π′ fixed the network is
-/// affine in x everywhere, so φ(x) = wᵀx + c: one pullback and one forward pass give it, and
-/// it bounds rows of π′ that S's own network does not have (the deeper layers differ).
-/// Depth 1 terms are ≥ 0 violations everywhere on S (the first layer is shared); deeper rows
-/// can separate regions whose first-layer hyperplanes meet, but may be satisfied on parts of
-/// S, so the producer tries depth 1 first and the whole network second.
-/// If max over S ∩ X of φ ≤ −L < 0, every point of S violates π′'s rows by at least L in
-/// total, so Σ min(1, γ′·v′_i) ≥ min(1, γ′L) = 1 once γ′ ≥ 1/L: the gate is 0 on all of S.
+/// S: φ(x) = Σ_i ω_i σ′_i z′_i(x) with weights ω_i ∈ [0, 1] on π′'s rows, σ′_i = +1 where π′
+/// is active and −1 where it is not, and z′ the pre-activations with π′ fixed. −φ = Σ ω_i v′_i
+/// is a weighted sum of π′'s row violations. With π′ fixed the network is affine in x
+/// everywhere, so φ(x) = gᵀx + c: one pullback and one forward pass give it, and it reaches
+/// rows of π′ that S's own network does not have (the deeper layers differ).
+/// If max over S ∩ X of φ ≤ −L < 0 then, since Σ min(1, a_i) ≥ min(1, Σ ω_i a_i) for
+/// a_i = γ′ max(0, v′_i) ≥ 0 and ω_i ∈ [0, 1], every point of S has Σ min(1, γ′ v′_i₊) ≥
+/// min(1, γ′L) = 1 once γ′ ≥ 1/L: the gate is 0 on all of S.
+/// Without weights, ω is 1 on the first-layer rows where π′ and S differ (those violations are
+/// ≥ 0 everywhere on S, the first layer being shared) and 0 elsewhere.
 public struct GateSeparation: Sendable {
     /// φ's gradient w (featureCount) and constant c, as computed in Float64.
     public let objective: AffineObjective
     /// An upper bound on |φ_exact(x) − φ_computed(x)| over the box: the rounding of w and c.
     public let error: Double
 
-    /// nil when the patterns agree everywhere (π′ = S: a shared region, not a separation).
+    /// nil when no row carries weight (π′ = S in the first layer, without weights), or when a
+    /// weight is outside [0, 1].
     public init?(network: Network, magnitudes: Network, box: InputBox, region s: ActivationPattern,
-                 member: ActivationPattern, depth: Int, operations: Int) {
+                 member: ActivationPattern, weights: [Double]? = nil, operations: Int) {
         let n = network.hiddenCount, m = network.featureCount
-        let rows = network.hiddenWidths.prefix(max(1, depth)).reduce(0, +)
         var sigma = [Double](repeating: 0, count: n)
-        var differs = false
-        for i in 0..<rows where s[i] != member[i] {
-            sigma[i] = member[i] ? 1 : -1
-            differs = true
+        if let weights {
+            // Weights outside [0, 1] would make the sum no bound on the gate: refuse them.
+            guard weights.count == n, weights.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { return nil }
+            for i in 0..<n { sigma[i] = member[i] ? weights[i] : -weights[i] }
+        } else {
+            for i in 0..<(network.hiddenWidths.first ?? 0) where s[i] != member[i] { sigma[i] = member[i] ? 1 : -1 }
         }
-        guard differs else { return nil }
+        guard sigma.contains(where: { $0 != 0 }) else { return nil }
         let zeroOutputs = [Double](repeating: 0, count: network.outputCount)
         let w = network.pullback(patterns: [member], outputCotangents: zeroOutputs, count: 1, hiddenCotangents: sigma)
         let atZero = network.patternFixedForward(pattern: member, features: [Double](repeating: 0, count: m)).preactivations
@@ -40,7 +42,7 @@ public struct GateSeparation: Sendable {
         let zMagnitude = magnitudes.patternFixedForward(pattern: member, features: [Double](repeating: 0, count: m)).preactivations
         var total = 0.0
         for col in 0..<m { total += wMagnitude[col] * max(abs(box.lower[col]), abs(box.upper[col])) }
-        for i in 0..<n where sigma[i] != 0 { total += zMagnitude[i] }
+        for i in 0..<n where sigma[i] != 0 { total += abs(sigma[i]) * zMagnitude[i] }
         objective = AffineObjective(gradient: w, constant: c)
         error = RoundingBound.upper(0, magnitude: total, operations: operations + n + m)
     }

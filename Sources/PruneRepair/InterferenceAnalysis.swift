@@ -7,11 +7,11 @@ public enum InterferenceTreatment: Sendable, Equatable {
     /// k′ can only push the target up or the others down on S (its offsets have the right
     /// signs), so its worst case adds nothing.
     case harmless
-    /// G_{k′} = 0 on all of S ∩ X: for each member π′ of k′, the rows (in the first `depth`
-    /// hidden layers) where π′ and S's pattern differ are violated on S by at least `lowerBounds[member]` in total
+    /// G_{k′} = 0 on all of S ∩ X: for each member π′ of k′, π′'s rows weighted by `weights`
+    /// (nil: 1 on the first-layer rows where π′ and S differ; GateSeparation) are violated on S by at least `lowerBounds[member]` in total
     /// (GateSeparation), and γ_{k′} ≥ 1/lowerBound makes the gate vanish. `multipliers` (one
     /// N-vector per member) prove each lower bound through `DualProblem`.
-    case gateClosed(lowerBounds: [Double], multipliers: [[Double]], depth: Int)
+    case gateClosed(lowerBounds: [Double], multipliers: [[Double]], weights: [[Double]]?)
     /// Nothing proved: its worst case max(0, d′_j − d′_t) is added to every claimed row.
     case absorbed
 }
@@ -39,10 +39,8 @@ public struct InterferenceAnalysis: Sendable {
     /// At most this many (region, member) rows enter the proof search; the pairs beyond it
     /// are absorbed. The number of pairs grows with the square of the number of patches.
     public var proofBudget = 3000
-    /// The proof depths tried, in order. Depth 1 alone by default: on 100 random MNIST points
-    /// the whole-network objective proved none of the 960 pairs depth 1 left open and took
-    /// 2.5× the time (`prune bench unlearn --forget 100`, see the README).
-    public var depths = [1]
+    /// Steps of the joint search for gate-closure weights and multipliers.
+    public var separation = SeparationOptimizer(steps: 200)
 
     /// Re-evaluates proofs the way the verifier will, so nothing is claimed that it rejects.
     let rigorous: RigorousDualBound
@@ -72,9 +70,8 @@ public struct InterferenceAnalysis: Sendable {
         let n1 = network.hiddenWidths.first ?? 0
         var gammas = patches.map(\.gamma)
         // Pass 1: exact and free treatments, then absorb the cheapest harms while slack lasts.
-        typealias Pending = (certificate: Int, other: Int)
         var treatments = [[Int: InterferenceTreatment]](repeating: [:], count: certificates.count)
-        var pending = [Pending]()
+        var pending = [(certificate: Int, other: Int)]()
         for (q, (k, certificate, claimed)) in certificates.enumerated() {
             let t = certificate.target
             let own = patches[k].offset
@@ -105,27 +102,15 @@ public struct InterferenceAnalysis: Sendable {
         }
         // Pass 2: prove the remaining gates closed, all rows of all regions in one problem,
         // each with the separation objective over every layer of the other member (GateSeparation).
-        // Depth 1 first (its terms are violations everywhere on S); then every layer for the
-        // pairs depth 1 could not prove.
-        var proofs = [Int: [(member: Int, lower: Double, y: [Double])]]()
-        var depthOf = [Int: Int]()
-        for depth in depths where (1...network.hiddenWidths.count).contains(depth) {
-            let open = pending.indices.filter { p in proofs[p]?.count != patches[pending[p].other].members.count }
-            let found = prove(open.map { (p: $0, item: pending[$0]) }, certificates: certificates, patches: patches,
-                              gammas: gammas, depth: depth, n1: n1)
-            for (p, list) in found where list.count == patches[pending[p].other].members.count {
-                proofs[p] = list
-                depthOf[p] = depth
-            }
-        }
+        let proofs = prove(pending, certificates: certificates, patches: patches, gammas: gammas)
         for (p, item) in pending.enumerated() {
             let members = patches[item.other].members.count
-            if let found = proofs[p], found.count == members, let depth = depthOf[p] {
+            if let found = proofs[p], found.count == members {
                 let sorted = found.sorted { $0.member < $1.member }
                 let lowest = sorted.map(\.lower).min()!
                 gammas[item.other] = max(gammas[item.other], (1 / lowest) * (1 + 1e-6))
                 treatments[item.certificate][item.other] = .gateClosed(lowerBounds: sorted.map(\.lower), multipliers: sorted.map(\.y),
-                                                                       depth: depth)
+                                                                       weights: sorted.map(\.w))
             } else {
                 treatments[item.certificate][item.other] = .absorbed
             }
@@ -152,57 +137,46 @@ public struct InterferenceAnalysis: Sendable {
         return (results, gammas)
     }
 
-    /// Proves gates closed for the pending (region, other patch) pairs at one depth, every row
-    /// of every member in one problem; returns the proved members per pending pair.
-    func prove(_ pending: [(p: Int, item: (certificate: Int, other: Int))],
-               certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])], patches: [Patch],
-               gammas: [Double], depth: Int, n1: Int) -> [Int: [(member: Int, lower: Double, y: [Double])]] {
-        var rowsOf = [(pending: Int, member: Int, error: Double)]()
-        var patterns = [ActivationPattern](), objectives = [AffineObjective](), goals = [Double](), initial = [Double]()
+    /// Proves gates closed for the pending (region, other patch) pairs, every member of every
+    /// pair in one joint search (SeparationOptimizer); a member counts as proved only when the
+    /// rigorous re-evaluation, exactly as PointVerifier does it, is below zero.
+    func prove(_ pending: [(certificate: Int, other: Int)], certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])],
+               patches: [Patch], gammas: [Double]) -> [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]] {
+        var rowsOf = [(pending: Int, member: Int)]()
+        var regions = [ActivationPattern](), members = [ActivationPattern](), goals = [Double]()
         let n = network.hiddenCount
-        for (p, item) in pending where rowsOf.count < proofBudget {
+        for (p, item) in pending.enumerated() where rowsOf.count < proofBudget {
             let s = certificates[item.certificate].certificate.pattern
             for (mIndex, member) in patches[item.other].members.enumerated() {
-                guard let separation = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: s,
-                                                      member: member, depth: depth, operations: rigorous.operations) else { continue }
-                rowsOf.append((p, mIndex, separation.error))
-                patterns.append(s)
-                objectives.append(separation.objective)
+                rowsOf.append((p, mIndex))
+                regions.append(s)
+                members.append(member)
                 goals.append(-1 / gammas[item.other])
-                // Start from y = 1 on the differing first-layer rows: there the objective is the
-                // region's own slack with the opposite sign, which these multipliers cancel.
-                initial += (0..<n).map { i in i < n1 && s[i] != member[i] ? 1.0 : 0.0 }
             }
         }
-        var proofs = [Int: [(member: Int, lower: Double, y: [Double])]]()
-        if !rowsOf.isEmpty {
-            let problem = DualProblem(network: network, box: box, patterns: patterns,
-                                      cotangents: [Double](repeating: 0, count: rowsOf.count * network.outputCount),
-                                      count: rowsOf.count, inputObjective: objectives)
-            let (values, ys) = optimizer.minimize(problem, goals: goals, initial: initial)
-            var found = values, multipliers = ys
-            // The exact LP settles rows the first-order search left unproved (up to a budget):
-            // its duals are a certificate like any other, re-evaluated by the dual bound.
-            let unproved = (0..<rowsOf.count).filter { values[$0] >= 0 }.prefix(exactBudget)
-            if !unproved.isEmpty, let exact = try? problem.exactBounds(rows: Array(unproved)) {
-                for (q, r) in unproved.enumerated() {
-                    var y = [Double](repeating: 0, count: rowsOf.count * n)
-                    for i in 0..<n { y[r * n + i] = exact[q].multipliers[i] }
-                    let proved = problem.evaluate(multipliers: y).values[r]
-                    if proved < found[r] {
-                        found[r] = proved
-                        for i in 0..<n { multipliers[r * n + i] = exact[q].multipliers[i] }
-                    }
-                }
-            }
-            // Claim only what the verifier will confirm: the rigorous bound plus the objective's
-            // own rounding, exactly as PointVerifier re-evaluates it.
-            let rigorousValues = rigorous.upperBounds(problem, multipliers: multipliers)
-            for (r, row) in rowsOf.enumerated() {
-                let bound = RoundingBound.upper(rigorousValues[r] + row.error, magnitude: abs(rigorousValues[r]) + row.error, operations: 2)
-                guard bound < 0 else { continue }
-                proofs[row.pending, default: []].append((row.member, -bound, Array(multipliers[(r * n)..<((r + 1) * n)])))
-            }
+        var proofs = [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]]()
+        guard !rowsOf.isEmpty else { return proofs }
+        let (_, weights, multipliers) = separation.minimize(network: network, box: box, regions: regions, members: members, goals: goals)
+        var objectives = [AffineObjective](), errors = [Double](), kept = [Int]()
+        for r in rowsOf.indices {
+            guard let g = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: regions[r],
+                                         member: members[r], weights: Array(weights[(r * n)..<((r + 1) * n)]),
+                                         operations: rigorous.operations) else { continue }
+            kept.append(r)
+            objectives.append(g.objective)
+            errors.append(g.error)
+        }
+        guard !kept.isEmpty else { return proofs }
+        let problem = DualProblem(network: network, box: box, patterns: kept.map { regions[$0] },
+                                  cotangents: [Double](repeating: 0, count: kept.count * network.outputCount),
+                                  count: kept.count, inputObjective: objectives)
+        let ys = kept.flatMap { multipliers[($0 * n)..<(($0 + 1) * n)] }
+        let values = rigorous.upperBounds(problem, multipliers: ys)
+        for (q, r) in kept.enumerated() {
+            let bound = RoundingBound.upper(values[q] + errors[q], magnitude: abs(values[q]) + errors[q], operations: 2)
+            guard bound < 0 else { continue }
+            proofs[rowsOf[r].pending, default: []].append((rowsOf[r].member, -bound, Array(multipliers[(r * n)..<((r + 1) * n)]),
+                                                           Array(weights[(r * n)..<((r + 1) * n)])))
         }
         return proofs
     }

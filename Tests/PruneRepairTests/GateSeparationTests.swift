@@ -21,7 +21,8 @@ final class GateSeparationTests: XCTestCase {
             let n = net.hiddenCount, n1 = net.hiddenWidths[0]
             if (n1..<n).contains(where: { region.pattern[$0] != member[$0] }) { deeperRows += 1 }
             let separation = try XCTUnwrap(GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box,
-                                                          region: region.pattern, member: member, depth: 2, operations: rigorous.operations))
+                                                          region: region.pattern, member: member, weights: (0..<n).map { region.pattern[$0] != member[$0] ? 1 : 0 },
+                                                          operations: rigorous.operations))
             let w = separation.objective.gradient, c = separation.objective.constant
             func phi(_ x: [Double]) -> Double {
                 let z = net.patternFixedForward(pattern: member, features: x).preactivations
