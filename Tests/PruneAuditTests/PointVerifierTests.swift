@@ -174,3 +174,48 @@ final class CommonTargetCertificationTests: XCTestCase {
         }
     }
 }
+
+final class WeightedGateProofTests: XCTestCase {
+    /// Points of every class with runner-up targets: some patches target another point's label,
+    /// so their gates must be proved closed on that point's region. The weighted proofs the
+    /// producer writes are re-verified; every region-certified point is CERTIFIED; and weights
+    /// pushed outside [0, 1] are refused, so the claim falls back to the worst case.
+    func testWeightedGateProofsAreReverifiedAndOutOfRangeWeightsRefused() throws {
+        let net = try randomNetwork([6, 16, 12, 4], seed: 960)
+        var rng = SeededGenerator(seed: 961)
+        var points = [Double](), labels = [Int]()
+        while labels.count < 16 {
+            let x = randomPoint(6, &rng)
+            points += x
+            labels.append(try net.evaluate(x).predictions[0])
+        }
+        let reference = (0..<(300 * 6)).map { _ in rng.unit() }
+        let result = try Unlearner(network: net, configuration: UnlearningConfiguration(margin: 0.05))
+            .run(forget: points, labels: labels, reference: reference)
+        let verifier = try PointVerifier(network: net, patches: result.patches, margin: 0.05)
+        var weighted = 0, certified = 0
+        for point in result.points where point.claim == .regionCertified {
+            let certificate = try XCTUnwrap(result.certificates.first { $0.patch == point.patch && $0.certificate.pattern == point.pattern })
+            let x = Array(points[(point.index * 6)..<((point.index + 1) * 6)])
+            let evidence = PointEvidence(patch: point.patch, multipliers: certificate.certificate.multipliers,
+                                         interference: certificate.interference)
+            let r = try verifier.verify(point: x, label: point.label, evidence: evidence)
+            XCTAssertEqual(r.verdict, .certified, "\(r.checks)")
+            certified += 1
+            for (other, treatment) in certificate.interference {
+                guard case .gateClosed(let lower, let ys, let ws?) = treatment else { continue }
+                weighted += 1
+                // Weights scaled past 1 would inflate the proved violation: refused.
+                var tampered = certificate.interference
+                tampered[other] = .gateClosed(lowerBounds: lower, multipliers: ys, weights: ws.map { $0.map { $0 * 3 + 0.5 } })
+                let t = try verifier.verify(point: x, label: point.label,
+                                            evidence: PointEvidence(patch: point.patch, multipliers: certificate.certificate.multipliers,
+                                                                    interference: tampered))
+                XCTAssertTrue(t.checks.contains { $0.check == "C6" && $0.detail.contains("patch \(other): worst case absorbed") },
+                              "\(t.checks)")
+            }
+        }
+        XCTAssertGreaterThan(certified, 0)
+        XCTAssertGreaterThan(weighted, 0, "the setup must need weighted gate proofs")
+    }
+}
