@@ -41,12 +41,25 @@ public struct PatchTensor: Codable, Sendable, Equatable {
     }
 
     var elementSize: Int { dtype == .u32 ? 4 : 8 }
-    var elementCount: Int { shape.reduce(1, *) }
+
+    /// The product of `shape`, or nil when a dimension is negative or the product overflows.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            count = product
+        }
+        return count
+    }
 
     /// The uncompressed bytes, after checking the declared size (before inflating) and digest.
+    /// Inflating allocates only what the stream really yields, never the declared size.
     func rawBytes(path: String) throws -> Data {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw PatchFileError.tensor(path, "negative dimension") }
-        let (size, overflow) = elementCount.multipliedReportingOverflow(by: elementSize)
+        guard let count = Self.elementCount(shape) else { throw PatchFileError.tensor(path, "declared size is too large") }
+        let (size, overflow) = count.multipliedReportingOverflow(by: elementSize)
         guard !overflow, size <= PatchTensor.maximumBytes else { throw PatchFileError.tensor(path, "declared size is too large") }
         guard let compressed = Data(base64Encoded: data) else { throw PatchFileError.tensor(path, "data is not base64") }
         let raw = try Zlib.decompress(compressed, limit: size)
