@@ -10,6 +10,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "prune", targets: ["prune"]),
+        // The parsers as a library, for the libFuzzer targets in Fuzz/ (a separate package that
+        // depends on this one by path). Nothing in this package uses the product.
+        .library(name: "PruneParsers", targets: ["PruneCore", "PruneCompression", "PruneCrypto", "PruneModel",
+                                                 "PruneBundle", "PruneAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -75,5 +79,8 @@ let package = Package(
         .testTarget(name: "PruneAuditTests", dependencies: ["PruneAudit", "PruneRepair", "PruneModel", "PruneCore", "PruneTestSupport",
                                                            "PruneBundle", "PruneCrypto", "PruneCompression"]),
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
+        // Replays Fuzz/regressions and Fuzz/seeds through the fuzz targets' parser entry points.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["PruneModel", "PruneBundle", "PruneCrypto", "PruneCompression",
+                                                                "PruneCore"]),
     ]
 )

@@ -152,6 +152,8 @@ public struct ForgetAudit: Sendable {
         guard let member = named, let entry = bundle.patchFile.certificates.first(where: { $0.patch == local && $0.member == member }) else {
             return PointEvidence(patch: offset + local, member: point.member, multipliers: nil)
         }
+        // Shapes are checked before expanding, so a declared size cannot allocate past the model's.
+        guard entry.multipliers.declaredCount == c * n else { return PointEvidence(patch: offset + local, multipliers: nil) }
         let multipliers = try entry.multipliers.dense(path: "certificate of patch \(local)")
         var interference = [Int: InterferenceTreatment]()
         for item in entry.interference where bundle.patches.indices.contains(item.patch) {
@@ -160,9 +162,10 @@ public struct ForgetAudit: Sendable {
             case "absorbed": interference[offset + item.patch] = .absorbed
             case "gate-closed":
                 guard let lower = item.lowerBounds, let ys = item.multipliers else { continue }
-                let dense = try ys.dense(path: "interference of patch \(item.patch)")
                 let rows = ys.shape.first ?? 0
-                guard rows * n == dense.count else { continue }
+                let (size, overflow) = rows.multipliedReportingOverflow(by: n)
+                guard !overflow, ys.declaredCount == size else { continue }
+                let dense = try ys.dense(path: "interference of patch \(item.patch)")
                 var perMember = [[Double]]()
                 for r in 0..<rows { perMember.append(Array(dense[(r * n)..<((r + 1) * n)])) }
                 var weights: [[Double]]? = nil

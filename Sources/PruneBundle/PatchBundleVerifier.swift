@@ -172,13 +172,6 @@ public struct PatchBundleVerifier: Sendable {
 
     /// The embedded patch file, through the same decoder as `PatchFile.load`.
     static func decodePatchFile(_ patches: JSONValue) throws -> PatchFile {
-        let file: PatchFile
-        do {
-            file = try JSONDecoder().decode(PatchFile.self, from: JSONSerializer.data(patches))
-        } catch {
-            throw PatchFileError.invalid("predicate.patches is not a prune patch file: \(error)")
-        }
-        guard file.format == PatchFile.formatName else { throw PatchFileError.unsupportedFormat(file.format) }
-        return file
+        try PatchFile.decode(JSONSerializer.data(patches), field: "predicate.patches")
     }
 }

@@ -1,6 +1,8 @@
 extension PatchFile {
     /// Decodes every binary tensor (declared size checked before inflating, SHA-256 of the
     /// inflated bytes, finiteness), so a verifier accepts no tensor a reader could not use.
+    /// Sparse matrices are checked without expanding them: memory follows the stored entries,
+    /// not the declared shape.
     /// `prefix` is the JSON path of the patch file inside its container, for error messages.
     public func checkTensors(prefix: String = "") throws {
         _ = try model.boxLower.f64(path: prefix + "model.boxLower")
@@ -10,9 +12,9 @@ extension PatchFile {
         }
         for (k, certificate) in certificates.enumerated() {
             let path = prefix + "certificates[\(k)]"
-            _ = try certificate.multipliers.dense(path: path + ".multipliers")
+            try certificate.multipliers.validate(path: path + ".multipliers")
             for (i, entry) in certificate.interference.enumerated() {
-                _ = try entry.multipliers?.dense(path: path + ".interference[\(i)].multipliers")
+                try entry.multipliers?.validate(path: path + ".interference[\(i)].multipliers")
             }
         }
     }

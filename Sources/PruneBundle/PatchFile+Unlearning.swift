@@ -100,16 +100,30 @@ extension PatchFile {
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
-    /// Reads a patch file (at most 256 MiB).
+    /// Largest patch file read from disk (checked before reading it).
+    public static let maximumFileBytes = 256 << 20
+
+    /// Reads a patch file (at most `maximumFileBytes`).
     public static func load(path: String) throws -> PatchFile {
-        let data = try FileOutput.readSmallFile(path, limit: 256 << 20)
+        let data = try FileOutput.readSmallFile(path, limit: maximumFileBytes)
+        do {
+            return try decode(data)
+        } catch {
+            throw FileError(path: path, error)
+        }
+    }
+
+    /// Decodes patch-file JSON already in memory. `field` names where the JSON came from inside
+    /// a larger document (`predicate.patches`), for the message. Tensors are not inflated here:
+    /// `checkTensors` and `decodePatches` do that.
+    public static func decode(_ data: Data, field: String? = nil) throws(PatchFileError) -> PatchFile {
         let file: PatchFile
         do {
             file = try JSONDecoder().decode(PatchFile.self, from: data)
         } catch {
-            throw FileError(path: path, PatchFileError.invalid("not a prune patch file: \(error)"))
+            throw .invalid("\(field.map { "\($0) is " } ?? "")not a prune patch file: \(error)")
         }
-        guard file.format == formatName else { throw FileError(path: path, PatchFileError.unsupportedFormat(file.format)) }
+        guard file.format == formatName else { throw .unsupportedFormat(file.format) }
         return file
     }
 
@@ -135,7 +149,10 @@ extension PatchFile {
                   (0..<network.outputCount).contains(entry.target) else {
                 throw PatchFileError.invalid("\(path) has an offset of the wrong size, a non-finite value, γ ≤ 0, K < 0 or a bad target")
             }
-            guard entry.members.shape.count == 2, entry.members.shape[1] == words, entry.members.shape[0] > 0 else {
+            // Without hidden neurons (words = 0) every pattern is the empty one: one member at most,
+            // or a tiny tensor could declare a loop over billions of empty members.
+            guard entry.members.shape.count == 2, entry.members.shape[1] == words, entry.members.shape[0] > 0,
+                  words > 0 || entry.members.shape[0] == 1 else {
                 throw PatchFileError.tensor(path + ".members", "shape \(entry.members.shape), expected [members, \(words)]")
             }
             let all = try entry.members.u64(path: path + ".members")

@@ -129,22 +129,42 @@ extension PatchFile.SparseMatrix {
                   values: try PatchTensor(f64: nonzero, shape: [nonzero.count]))
     }
 
+    /// The number of entries `shape` declares, or nil when a dimension is negative or the
+    /// product overflows. Check it against the size the model implies before `dense`.
+    public var declaredCount: Int? { PatchTensor.product(shape) }
+
+    /// The dense row-major matrix. It allocates the declared size, so callers check `shape`
+    /// against the model first; `validate` checks a file without allocating it.
     public func dense(path: String) throws -> [Double] {
-        guard shape.allSatisfy({ $0 >= 0 }), let count = PatchTensor.product(shape), count <= PatchTensor.maximumBytes / 8 else {
+        let (count, entries) = try sparseEntries(path: path)
+        var out = [Double](repeating: 0, count: count)
+        for (k, v) in entries { out[k] = v }
+        return out
+    }
+
+    /// Everything `dense` checks (shape, both tensors, indices strictly increasing and inside
+    /// the shape), with memory bounded by the stored entries rather than the declared shape.
+    public func validate(path: String) throws {
+        _ = try sparseEntries(path: path)
+    }
+
+    private func sparseEntries(path: String) throws -> (count: Int, entries: [(Int, Double)]) {
+        guard let count = declaredCount, count <= PatchTensor.maximumBytes / 8 else {
             throw PatchFileError.tensor(path, "bad shape \(shape)")
         }
         let idx = try indices.u32(path: path + ".indices"), vals = try values.f64(path: path + ".values")
         guard idx.count == vals.count else { throw PatchFileError.tensor(path, "indices and values differ in length") }
-        var out = [Double](repeating: 0, count: count)
+        var entries = [(Int, Double)]()
+        entries.reserveCapacity(idx.count)
         var previous = -1
         for (i, v) in zip(idx, vals) {
             let k = Int(i)
             guard k > previous, k < count else { throw PatchFileError.tensor(path, "index \(k) out of order or range") }
             // One encoding per matrix: zeros (also −0) are never stored.
             guard v != 0 else { throw PatchFileError.tensor(path, "stores an explicit zero at index \(k)") }
-            out[k] = v
+            entries.append((k, v))
             previous = k
         }
-        return out
+        return (count, entries)
     }
 }

@@ -44,10 +44,11 @@ public struct PatchTensor: Codable, Sendable, Equatable {
     /// The product of the dimensions, or nil when it overflows (a hostile shape).
     var elementCount: Int? { Self.product(shape) }
 
-    /// The product of non-negative dimensions, nil on overflow.
+    /// The product of the dimensions, nil when one is negative or the product overflows.
     static func product(_ shape: [Int]) -> Int? {
         var total = 1
         for d in shape {
+            guard d >= 0 else { return nil }
             let (next, overflow) = total.multipliedReportingOverflow(by: d)
             if overflow { return nil }
             total = next
@@ -56,6 +57,7 @@ public struct PatchTensor: Codable, Sendable, Equatable {
     }
 
     /// The uncompressed bytes, after checking the declared size (before inflating) and digest.
+    /// Inflating allocates only what the stream really yields, never the declared size.
     func rawBytes(path: String) throws -> Data {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw PatchFileError.tensor(path, "negative dimension") }
         guard let size = elementCount.flatMap({ Self.product([$0, elementSize]) }), size <= PatchTensor.maximumBytes else {

@@ -13,9 +13,10 @@ public enum FileOutput {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+        guard fm.fileExists(atPath: dir.path, isDirectory: &isDir) else {
             throw .cannotCreate(path: path, reason: "folder \(dir.path) does not exist")
         }
+        guard isDir.boolValue else { throw .cannotCreate(path: path, reason: "\(dir.path) is not a folder") }
         let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))")
         guard fm.createFile(atPath: temp.path, contents: nil,
                             attributes: [.posixPermissions: permissions]) else {
@@ -41,8 +42,11 @@ public enum FileOutput {
         }
     }
 
-    /// Reads a whole file that is expected to be small (keys, JSON documents), refusing
-    /// anything larger than `limit` bytes before reading it.
+    /// Reads a whole file that is expected to be small (keys, JSON documents, models), refusing
+    /// anything larger than `limit` bytes. Only regular files are read (symbolic links to them
+    /// are followed): a folder, FIFO or device is `io.not-a-regular-file` before it is opened,
+    /// so `/dev/zero` cannot fill memory and a FIFO cannot block. The read itself stops past
+    /// `limit` bytes, so a file that grows after the size check is still refused.
     public static func readSmallFile(_ path: String, limit: Int = 64 << 20) throws(IOError) -> Data {
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -50,16 +54,33 @@ public enum FileOutput {
         if isDir.boolValue { throw .notARegularFile(path: path) }
         let size: Int
         do {
-            let attrs = try fm.attributesOfItem(atPath: path)
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            let attrs = try fm.attributesOfItem(atPath: target)
+            guard attrs[.type] as? FileAttributeType == .typeRegular else { throw IOError.notARegularFile(path: path) }
             size = (attrs[.size] as? NSNumber)?.intValue ?? 0
+        } catch let error as IOError {
+            throw error
         } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
         if size > limit {
             throw .unreadable(path: path, reason: "file is \(size) bytes, more than the limit of \(limit)")
         }
-        guard let data = fm.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .unreadable(path: path, reason: "permission denied or I/O error")
+        }
+        defer { try? handle.close() }
+        // In chunks, so memory follows what the file really holds, whatever its size said.
+        var data = Data(capacity: size)
+        do {
+            while data.count <= limit, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                data.append(chunk)
+            }
+        } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+        if data.count > limit {
+            throw .unreadable(path: path, reason: "file grew past the limit of \(limit) bytes while being read")
         }
         return data
     }

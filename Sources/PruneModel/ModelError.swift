@@ -25,6 +25,8 @@ public enum ModelError: PruneError, Equatable {
     case invalidNetwork(detail: String)
     /// An input whose size does not match the network's declared input.
     case inputMismatch(detail: String)
+    /// A declared size past a documented limit (`Specs/limits.md`), refused before allocating.
+    case tooLarge(detail: String)
 
     public var code: String {
         switch self {
@@ -39,6 +41,7 @@ public enum ModelError: PruneError, Equatable {
         case .nonFinite: "model.non-finite"
         case .invalidNetwork: "model.invalid-network"
         case .inputMismatch: "model.input-mismatch"
+        case .tooLarge: "model.too-large"
         }
     }
 
@@ -58,6 +61,7 @@ public enum ModelError: PruneError, Equatable {
         case .nonFinite(let detail): "non-finite value: \(detail)"
         case .invalidNetwork(let detail): "invalid network: \(detail)"
         case .inputMismatch(let detail): "input does not match the network: \(detail)"
+        case .tooLarge(let detail): "too large: \(detail)"
         }
     }
 }

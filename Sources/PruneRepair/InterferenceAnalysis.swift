@@ -156,7 +156,23 @@ public struct InterferenceAnalysis: Sendable {
         }
         var proofs = [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]]()
         guard !rowsOf.isEmpty else { return proofs }
-        let (_, weights, multipliers) = separation.minimize(network: network, box: box, regions: regions, members: members, goals: goals)
+        var (values, weights, multipliers) = separation.minimize(network: network, box: box, regions: regions, members: members, goals: goals)
+        // The few rows still open get a longer search of their own (the batch stops early
+        // only when every row has met its goal, so slow rows are cut short).
+        let open = rowsOf.indices.filter { values[$0] >= 0 }
+        if !open.isEmpty {
+            var longer = separation
+            longer.steps *= 4
+            let retry = longer.minimize(network: network, box: box, regions: open.map { regions[$0] },
+                                        members: open.map { members[$0] }, goals: open.map { goals[$0] })
+            for (q, r) in open.enumerated() where retry.values[q] < values[r] {
+                values[r] = retry.values[q]
+                for i in 0..<n {
+                    weights[r * n + i] = retry.weights[q * n + i]
+                    multipliers[r * n + i] = retry.multipliers[q * n + i]
+                }
+            }
+        }
         var objectives = [AffineObjective](), errors = [Double](), kept = [Int]()
         for r in rowsOf.indices {
             guard let g = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: regions[r],
@@ -171,12 +187,13 @@ public struct InterferenceAnalysis: Sendable {
                                   cotangents: [Double](repeating: 0, count: kept.count * network.outputCount),
                                   count: kept.count, inputObjective: objectives)
         let ys = kept.flatMap { multipliers[($0 * n)..<(($0 + 1) * n)] }
-        let values = rigorous.upperBounds(problem, multipliers: ys)
+        let rigorousValues: [Double] = rigorous.upperBounds(problem, multipliers: ys)
         for (q, r) in kept.enumerated() {
-            let bound = RoundingBound.upper(values[q] + errors[q], magnitude: abs(values[q]) + errors[q], operations: 2)
+            let value = rigorousValues[q], error = errors[q]
+            let bound = RoundingBound.upper(value + error, magnitude: abs(value) + error, operations: 2)
             guard bound < 0 else { continue }
-            proofs[rowsOf[r].pending, default: []].append((rowsOf[r].member, -bound, Array(multipliers[(r * n)..<((r + 1) * n)]),
-                                                           Array(weights[(r * n)..<((r + 1) * n)])))
+            let y = Array(multipliers[(r * n)..<((r + 1) * n)]), w = Array(weights[(r * n)..<((r + 1) * n)])
+            proofs[rowsOf[r].pending, default: []].append((member: rowsOf[r].member, lower: -bound, y: y, w: w))
         }
         return proofs
     }

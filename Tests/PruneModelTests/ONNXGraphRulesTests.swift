@@ -252,3 +252,53 @@ final class ONNXGraphRulesTests: XCTestCase {
         XCTAssertEqual(try load(model(tensorConstant, [w])).layers[0].bias, [5, 6])
     }
 }
+
+// MARK: resource limits (Specs/limits.md)
+
+extension ONNXGraphRulesTests {
+    /// A dimension costs a few bytes in the file but sizes the input box and every activation,
+    /// so a sample past ONNXModel.maximumSampleElements is refused before anything is allocated
+    /// (before the limit, [N, 2³¹−1, 2³¹−1, 2³¹−1] trapped on overflow and [N, 1, 2¹⁶, 2¹⁶]
+    /// allocated a 32 GiB box).
+    func testSamplesPastTheLimitAreRefusedBeforeAllocating() throws {
+        let big: Int64 = Int64(Int32.max)
+        let flatten = node("Flatten", ["x"], ["f"])
+        assertCode("model.too-large", try model([flatten, gemm("f")], [w, b], input: [.n, .fixed(big), .fixed(big), .fixed(big)]),
+                   mentions: "4194304")
+        assertCode("model.too-large", try model([flatten, gemm("f")], [w, b], input: [.n, .fixed(1), .fixed(65536), .fixed(65536)]))
+        // 2²² + 1 features: one past the limit.
+        assertCode("model.too-large", try model([flatten, gemm("f")], [w, b], input: [.n, .fixed(4_194_305)]))
+
+        // A convolution whose padding blows a 1×4×4 input up to 1×(2³¹+1)×(2³¹+1).
+        let conv = node("Conv", ["x", "cw"], ["c"], [attr("pads", ints: [big, big, 0, 0])])
+        assertCode("model.too-large", try model([conv, node("Flatten", ["c"], ["f"]), gemm("f")], [w, b, floats("cw", [1, 1, 2, 2], [1, 1, 1, 1])],
+                                                input: [.n, .fixed(1), .fixed(4), .fixed(4)]), mentions: "conv_c")
+    }
+
+    /// A Conv weight of shape [2³¹−1, 1, 1, 0] holds no values; its 2³¹−1 biases (16 GiB) used
+    /// to be allocated before the kernel was checked.
+    func testConvWeightsWithAnEmptyKernelAreRefusedBeforeTheBias() throws {
+        var empty = floats("cw", [Int64(Int32.max), 1, 1, 0], [])
+        empty.floatData = []
+        assertCode("model.shape-mismatch", try model([node("Conv", ["x", "cw"], ["c"]), node("Flatten", ["c"], ["f"]), gemm("f")],
+                                                     [w, b, empty], input: [.n, .fixed(1), .fixed(4), .fixed(4)]), mentions: "cw")
+    }
+
+    /// Unsqueeze looked each output axis up in the axis list: 30,000 axes took 96 s (debug
+    /// build). Linear now.
+    func testUnsqueezeIsLinearInTheAxes() throws {
+        let nodes = [node("Unsqueeze", ["c"], ["u"], [attr("axes", ints: Array(0..<30_000))]), gemm()]
+        let data = try model(nodes, [w, b, int64s("c", [7])], opsetVersion: 11)
+        let start = Date()
+        XCTAssertNoThrow(try load(data))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+
+    /// Reshape targets of up to 2³¹−1 per entry: their product used to overflow (a trap).
+    func testReshapeTargetsThatOverflowAreRefused() throws {
+        let target = int64s("t", [-1, Int64(Int32.max), Int64(Int32.max), Int64(Int32.max)])
+        assertCode("model.dynamic-shape", try model([node("Reshape", ["x", "t"], ["r"]), gemm("r")], [w, b, target]), mentions: "overflow")
+        let fixed = int64s("t", [0, Int64(Int32.max), Int64(Int32.max), Int64(Int32.max)])
+        assertCode("model.dynamic-shape", try model([node("Reshape", ["x", "t"], ["r"]), gemm("r")], [w, b, fixed]), mentions: "overflow")
+    }
+}

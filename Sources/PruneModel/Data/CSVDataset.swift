@@ -32,10 +32,12 @@ public enum CSVDataset {
 
         var features = [Double]()
         var labels = [Int]()
-        // The newline count bounds the rows, so the arrays are allocated once.
+        // The newline count bounds the rows, so the arrays are allocated once. A value takes at
+        // least two bytes (a digit and a separator), which bounds the values by the file's
+        // size too: a wide header over many blank lines cannot reserve more than the data holds.
         let maxRows = bytes.reduce(into: 1) { n, b in if b == 0x0A { n += 1 } }
         let (capacity, overflow) = maxRows.multipliedReportingOverflow(by: featureCount)
-        features.reserveCapacity(overflow ? limits.maxValues : min(capacity, limits.maxValues))
+        features.reserveCapacity(min(overflow ? limits.maxValues : capacity, limits.maxValues, bytes.count / 2 + 1))
         labels.reserveCapacity(maxRows)
         var row = 0
         while let line = lines.next() {

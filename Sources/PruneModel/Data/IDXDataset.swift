@@ -9,6 +9,13 @@ public enum IDXDataset {
     public static func load(images: String, labels: String, limits: DataLimits = .default) throws -> Dataset {
         let imageBytes = try DataFile.read(images, limits: limits)
         let labelBytes = try DataFile.read(labels, limits: limits)
+        return try decode(images: imageBytes, labels: labelBytes, imagesName: images, labelsName: labels, limits: limits)
+    }
+
+    /// Decodes an images file and a labels file already in memory (plain, not gzipped). Errors
+    /// are `FileError`s naming `imagesName` or `labelsName`, as `load` names the paths.
+    public static func decode(images imageBytes: [UInt8], labels labelBytes: [UInt8], imagesName images: String,
+                              labelsName labels: String, limits: DataLimits = .default) throws -> Dataset {
         let dims: [Int], labelDims: [Int]
         do {
             dims = try header(imageBytes, dimensions: 3, kind: "images")

@@ -4,8 +4,17 @@ import PruneCore
 /// rest) and labels y of shape [n], integers or floats holding exact integers.
 public enum NPYDataset {
     public static func load(features: String, labels: String, limits: DataLimits = .default) throws -> Dataset {
-        let x = try array(features, limits: limits)
-        let y = try array(labels, limits: limits)
+        let featureBytes = try DataFile.read(features, limits: limits)
+        let labelBytes = try DataFile.read(labels, limits: limits)
+        return try decode(features: featureBytes, labels: labelBytes, featuresName: features, labelsName: labels, limits: limits)
+    }
+
+    /// Decodes two `.npy` files already in memory (plain, not gzipped). Errors are `FileError`s
+    /// naming `featuresName` or `labelsName`, as `load` names the paths.
+    public static func decode(features featureBytes: [UInt8], labels labelBytes: [UInt8], featuresName features: String,
+                              labelsName labels: String, limits: DataLimits = .default) throws -> Dataset {
+        let x = try array(featureBytes, name: features, limits: limits)
+        let y = try array(labelBytes, name: labels, limits: limits)
         do {
             guard x.shape.count >= 2 else {
                 throw DataError.shapeMismatch(detail: "features have shape \(x.shape); expected [samples, features…]")
@@ -45,12 +54,11 @@ public enum NPYDataset {
         return Dataset(sampleShape: sampleShape, features: values, labels: classes, source: "\(features) with labels \(labels)")
     }
 
-    private static func array(_ path: String, limits: DataLimits) throws -> NPYArray {
-        let bytes = try DataFile.read(path, limits: limits)
+    private static func array(_ bytes: [UInt8], name: String, limits: DataLimits) throws -> NPYArray {
         do {
             return try NPYArray(parsing: bytes, limits: limits)
         } catch {
-            throw FileError(path: path, error)
+            throw FileError(path: name, error)
         }
     }
 }

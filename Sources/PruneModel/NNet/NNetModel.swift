@@ -1,3 +1,4 @@
+import Foundation
 import PruneCore
 
 /// The NNet text format of Reluplex/Marabou (formats.md §12). NNet evaluates
@@ -11,10 +12,16 @@ public enum NNetModel {
     public static func load(path: String) throws -> Network {
         let data = try FileOutput.readSmallFile(path)
         do {
-            return try parse(String(decoding: data, as: UTF8.self), source: path)
+            return try decode(data, source: path)
         } catch {
             throw FileError(path: path, error)
         }
+    }
+
+    /// Parses the bytes of an NNet file (UTF-8 text; invalid bytes become U+FFFD and then fail
+    /// to parse as numbers). `source` names the bytes in messages, as in `parse`.
+    public static func decode(_ data: Data, source: String) throws(ModelError) -> Network {
+        try parse(String(decoding: data, as: UTF8.self), source: source)
     }
 
     /// Parses NNet text. `source` names the text in the one error that has no line (an empty
@@ -45,6 +52,17 @@ public enum NNetModel {
             guard ranges.values[i] != 0 else { throw .invalidNetwork(detail: "line \(ranges.line): range of input \(i) is zero") }
         }
 
+        // Every weight and bias is written out, at least one byte each, so the sizes cannot
+        // declare more values than the text has bytes: checked before anything is reserved.
+        var declared = 0
+        for l in 0..<layerCount {
+            let (w, o1) = sizes[l + 1].multipliedReportingOverflow(by: sizes[l] + 1)
+            let (total, o2) = declared.addingReportingOverflow(w)
+            guard !o1, !o2, total <= text.utf8.count else {
+                throw .tooLarge(detail: "line \(sizesLine.line): layer sizes \(sizes.count > 8 ? "\(sizes.prefix(8))…" : "\(sizes)") declare more weights and biases than the file's \(text.utf8.count) bytes can hold")
+            }
+            declared = total
+        }
         var weights = [[Double]](), biases = [[Double]]()
         for l in 0..<layerCount {
             var w = [Double]()

@@ -56,10 +56,12 @@ enum ONNXConstantFolding {
         guard normalized.allSatisfy({ $0 >= 0 && $0 < Int64(rank) }), Set(normalized).count == normalized.count else {
             throw .unsupportedAttribute(op: "Unsqueeze", node: attributes.node, attribute: "axes", value: "\(axes)")
         }
+        // A set, not the list: one lookup per axis keeps this linear in the number of axes.
+        let inserted = Set(normalized)
         var shape = [Int]()
         var rest = data.shape.makeIterator()
         for axis in 0..<rank {
-            shape.append(normalized.contains(Int64(axis)) ? 1 : rest.next()!)
+            shape.append(inserted.contains(Int64(axis)) ? 1 : rest.next()!)
         }
         return ONNXConstant(shape: shape, values: data.values)
     }

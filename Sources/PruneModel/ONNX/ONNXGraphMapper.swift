@@ -233,7 +233,9 @@ struct ONNXGraphMapper {
         }
         let wName = try input(inputs, 1, of: a.node)
         let w = try constant(inputs, 1, of: a.node)
-        guard w.shape.count == 4, w.shape[1] == x[0] else {
+        // Every size positive: a zero kernel size would let the weight hold no values while
+        // declaring 2³¹ − 1 output channels, whose bias would be allocated below.
+        guard w.shape.count == 4, w.shape[1] == x[0], w.shape.allSatisfy({ $0 > 0 }) else {
             throw .shapeMismatch(detail: "Conv node \(a.node): weight \(wName) has shape \(w.shape) for an input of \(x[0]) channels")
         }
         if let k = try a.pair("kernel_shape", default: nil), k != (w.shape[2], w.shape[3]) {
@@ -250,7 +252,7 @@ struct ONNXGraphMapper {
         let strides = try a.pair("strides", default: [1, 1])!
         let conv = try Convolution2D(outChannels: w.shape[0], inChannels: w.shape[1], kernel: (w.shape[2], w.shape[3]),
                                      strides: strides, pads: a.pads(), weights: w.reals(name: wName), bias: bias)
-        let out = try outputShape(after: .convolution(conv), input: x)
+        let out = try outputShape(after: .convolution(conv), input: x, node: a.node)
         appendFeature(.convolution(conv), shape: out)
         advance(to: output, shape: out)
     }
@@ -278,13 +280,15 @@ struct ONNXGraphMapper {
         }
         let pool = try Pooling2D(kind: a.op == "MaxPool" ? .max : .average, kernel: kernel,
                                  strides: a.pair("strides", default: [1, 1])!, pads: a.pads(), countIncludePad: includePad)
-        let out = try outputShape(after: .pooling(pool), input: x)
+        let out = try outputShape(after: .pooling(pool), input: x, node: a.node)
         appendFeature(.pooling(pool), shape: out)
         advance(to: output, shape: out)
     }
 
-    private func outputShape(after layer: FeatureLayer, input: [Int]) throws(ModelError) -> [Int] {
-        try FeatureExtractor(inputShape: input, layers: [layer]).outputShape
+    private func outputShape(after layer: FeatureLayer, input: [Int], node: String) throws(ModelError) -> [Int] {
+        let shape = try FeatureExtractor(inputShape: input, layers: [layer]).outputShape
+        _ = try ONNXModel.checkSampleSize(shape, what: "the output of node \(node)")
+        return shape
     }
 
     /// Flatten with axis 1 (the only axis that keeps the batch dimension apart).
@@ -338,16 +342,29 @@ struct ONNXGraphMapper {
                 throw refuse("entry \(d) is not a size")
             }
         }
-        let known = dims.reduce(1, *)
+        // Each entry may be up to 2³¹ − 1, so the products are checked: an overflow cannot equal
+        // the input's (bounded) element count anyway.
+        guard let known = ONNXGraphMapper.product(dims) else { throw refuse("the sizes overflow") }
         if let at = inferAt {
             guard known > 0, count % known == 0 else { throw refuse("\(count) features do not divide evenly") }
             dims[at] = count / known
         }
-        guard dims.reduce(1, *) == count else {
+        guard ONNXGraphMapper.product(dims) == count else {
             throw .shapeMismatch(detail: "Reshape node \(a.node) turns \(x) into \(dims) (without the batch dimension)")
         }
         appendReshape(dims)
         advance(to: output, shape: dims)
+    }
+
+    /// The product of `sizes`, or nil when it overflows.
+    static func product(_ sizes: [Int]) -> Int? {
+        var p = 1
+        for s in sizes {
+            let (r, overflow) = p.multipliedReportingOverflow(by: s)
+            if overflow { return nil }
+            p = r
+        }
+        return p
     }
 
     // MARK: dense head

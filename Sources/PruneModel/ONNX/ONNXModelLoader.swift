@@ -15,6 +15,24 @@ public enum ONNXModel {
     public static let messageDepthLimit = 32
     /// The oldest default-domain opset read (the first with numpy-style broadcasting).
     public static let minimumOpset: Int64 = 7
+    /// Most elements of one sample on the data path: the input and every feature-extractor
+    /// output. A dimension costs a few bytes in the file but allocates the input box and every
+    /// activation at load and evaluation, so the product is capped (`model.too-large`).
+    /// 2²² = 4,194,304 (a 3×1024×1024 image fits; 32 MiB per Float64 vector).
+    public static let maximumSampleElements = 1 << 22
+
+    /// The element count of `shape`, refused with `model.too-large` past `maximumSampleElements`.
+    static func checkSampleSize(_ shape: [Int], what: String) throws(ModelError) -> Int {
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= maximumSampleElements else {
+                throw .tooLarge(detail: "\(what) has shape \(shape), more than \(maximumSampleElements) elements per sample")
+            }
+            count = product
+        }
+        return count
+    }
 
     /// Loads the model at `path`; every model error names the file.
     public static func load(path: String) throws -> Network {
@@ -105,6 +123,7 @@ public enum ONNXModel {
             }
             shape.append(Int(v))
         }
+        _ = try checkSampleSize(shape, what: "input \(input.name)")
         return (shape, batchIsOne)
     }
 
