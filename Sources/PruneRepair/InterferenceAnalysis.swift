@@ -173,6 +173,16 @@ public struct InterferenceAnalysis: Sendable {
                 }
             }
         }
+        // The exact LP settles a few rows the searches left open (up to a budget).
+        for r in rowsOf.indices.filter({ values[$0] >= 0 }).prefix(exactBudget) {
+            guard let exact = try? GateSeparation.exactWeights(network: network, box: box, region: regions[r], member: members[r]) else {
+                continue
+            }
+            for i in 0..<n {
+                weights[r * n + i] = exact.weights[i]
+                multipliers[r * n + i] = exact.multipliers[i]
+            }
+        }
         var objectives = [AffineObjective](), errors = [Double](), kept = [Int]()
         for r in rowsOf.indices {
             guard let g = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: regions[r],

@@ -54,4 +54,36 @@ final class GateSeparationTests: XCTestCase {
         XCTAssertGreaterThan(proved, 0, "some separations must be provable")
         XCTAssertGreaterThan(deeperRows, 0, "some members must differ beyond the first layer")
     }
+
+    /// The exact weights (LP duals) are in [0, 1] and prove a separation whenever the region
+    /// and the member's region are apart; sampled region points then violate the member's rows
+    /// by at least the proved amount, weighted.
+    func testExactWeightsProveSeparatedPairs() throws {
+        var rng = SeededGenerator(seed: 41)
+        var proved = 0
+        for trial in 0..<10 {
+            let net = try randomNetwork([4, 8, 6, 3], seed: 400 + UInt64(trial))
+            let rigorous = try RigorousDualBound(network: net, box: net.input.box)
+            let region = try LinearRegion(network: net, containing: randomPoint(4, &rng))
+            var member = try net.activationPattern(at: randomPoint(4, &rng))
+            while member == region.pattern { member = try net.activationPattern(at: randomPoint(4, &rng)) }
+            let exact = try GateSeparation.exactWeights(network: net, box: net.input.box, region: region.pattern, member: member)
+            XCTAssertTrue(exact.weights.allSatisfy { $0 >= 0 && $0 <= 1 })
+            guard let g = GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box, region: region.pattern,
+                                         member: member, weights: exact.weights, operations: rigorous.operations) else { continue }
+            let problem = DualProblem(network: net, box: net.input.box, patterns: [region.pattern], cotangents: [0, 0, 0], count: 1,
+                                      inputObjective: [g.objective])
+            let bound = rigorous.upperBounds(problem, multipliers: exact.multipliers)[0] + g.error
+            guard bound < 0 else { continue }
+            proved += 1
+            for _ in 0..<200 {
+                let x = randomPoint(4, &rng)
+                guard region.contains(x) else { continue }
+                let z = net.patternFixedForward(pattern: member, features: x).preactivations
+                let weighted = (0..<net.hiddenCount).reduce(0.0) { $0 + exact.weights[$1] * (member[$1] ? -z[$1] : z[$1]) }
+                XCTAssertGreaterThanOrEqual(weighted, -bound - 1e-9, "trial \(trial)")
+            }
+        }
+        XCTAssertGreaterThan(proved, 0)
+    }
 }
