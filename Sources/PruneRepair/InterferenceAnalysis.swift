@@ -67,7 +67,6 @@ public struct InterferenceAnalysis: Sendable {
     /// region, each of which must lose to the target on the whole region.
     public func analyse(certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])], patches: [Patch])
         -> (results: [InterferenceResult], gammas: [Double]) {
-        let n1 = network.hiddenWidths.first ?? 0
         var gammas = patches.map(\.gamma)
         // Pass 1: exact and free treatments, then absorb the cheapest harms while slack lasts.
         var treatments = [[Int: InterferenceTreatment]](repeating: [:], count: certificates.count)

@@ -44,7 +44,6 @@ struct ReportHTML {
     func render() -> String {
         let e = Self.escape
         let result = report.result.rawValue
-        let passed = report.result == .passed
         var h = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">

@@ -182,7 +182,7 @@ extension AdversarialCorpus {
         while !((naive - roundingDelta) + tau <= 0) { roundingDelta = roundingDelta.nextUp }
         let alone = RoundingBound.upper(certified - roundingDelta, magnitude: abs(certified) + roundingDelta, operations: 3)
         guard alone + tau > 0 else { throw CorpusSetupError(description: "the rounding window for C5 is empty") }
-        let roundingFile = try edited { f in
+        let roundingFile = edited { f in
             f.patches[p0].offset = self.offsets(delta: roundingDelta, target: t0)
             f.patches[p0].bound = roundingDelta / 2
         }
@@ -308,7 +308,7 @@ extension AdversarialCorpus {
             result.append(Attack(attackClass: cls, name: name, expected: code) { self.audit([try make()], trust: trust) })
         }
         let payload = JSONSerializer.data(try statement())
-        let otherPayload = JSONSerializer.data(try statement(try edited { $0.patches[self.p0].target = self.y0 }))
+        let otherPayload = JSONSerializer.data(try statement(edited { $0.patches[self.p0].target = self.y0 }))
         add("untrusted-key", "the honest content signed by a stranger", "bundle.signature.untrusted") {
             try self.signPayload(payload, key: self.stranger)
         }
@@ -457,13 +457,13 @@ extension AdversarialCorpus {
             try patched([.key("patches"), .index(0), .key("target")], .integer(self.c))
         }
         add("non-positive-margin", "τ = −10 and every offset 0: nothing is forgotten, the label still wins", "bundle.patches.non-positive-margin") {
-            try self.sign(try self.edited { f in
+            try self.sign(self.edited { f in
                 f.settings.margin = -10
                 for k in f.patches.indices { f.patches[k].offset = f.patches[k].offset.map { _ in 0 }; f.patches[k].bound = 0 }
             })
         }
         add("non-positive-margin", "τ = 0: ties would pass", "bundle.patches.non-positive-margin") {
-            try self.sign(try self.edited { $0.settings.margin = 0 })
+            try self.sign(self.edited { $0.settings.margin = 0 })
         }
 
         // Huge declared sizes.
@@ -485,7 +485,7 @@ extension AdversarialCorpus {
             try patched(certificate + [.key("shape")], .array([.integer(1 << 40), .integer(1 << 40)]))
         }
         add("huge-declared-size", "request.count = Int.max", "bundle.patches.request-mismatch") {
-            try self.sign(try self.edited { $0.request.count = Int.max })
+            try self.sign(self.edited { $0.request.count = Int.max })
         }
         add("huge-declared-size", "nesting 200 deep inside the signed predicate", "bundle.json.too-deep") {
             let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
@@ -495,7 +495,7 @@ extension AdversarialCorpus {
         }
         result.append(Attack(attackClass: "huge-declared-size", name: "a bundle file of 65 MiB", expected: "bundle.json.too-large") {
             let path = self.dir.appendingPathComponent("huge.bundle.json").path
-            FileManager.default.createFile(atPath: path, contents: self.root)
+            _ = FileManager.default.createFile(atPath: path, contents: self.root)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try handle.truncate(atOffset: UInt64(65 << 20))
             try handle.close()
@@ -547,20 +547,20 @@ extension AdversarialCorpus {
             result.append(Attack(attackClass: cls, name: name, expected: code, row: row, run: run))
         }
         add("duplicate-points", "point 0 listed twice in place of point 1", "bundle.patches.request-mismatch") {
-            self.audit([try self.sign(try self.edited { $0.points[1] = $0.points[0] })])
+            self.audit([try self.sign(self.edited { $0.points[1] = $0.points[0] })])
         }
         add("duplicate-points", "a fifth entry repeating point 0, request.count raised to 5", "bundle.patches.request-mismatch") {
-            self.audit([try self.sign(try self.edited { $0.points.append($0.points[0]); $0.request.count = 5 })])
+            self.audit([try self.sign(self.edited { $0.points.append($0.points[0]); $0.request.count = 5 })])
         }
         add("missing-points", "the request has a fifth row the owner never committed to", "audit.not-committed", row: 4) {
             var rng = SeededGenerator(seed: 99)
             return self.audit([self.root], rows: self.rows + randomPoint(self.m, &rng), labels: self.labels + [self.y0])
         }
         add("missing-points", "one point dropped from the list, request.count unchanged", "bundle.patches.request-mismatch") {
-            self.audit([try self.sign(try self.edited { $0.points.removeLast() })])
+            self.audit([try self.sign(self.edited { $0.points.removeLast() })])
         }
         add("missing-points", "a point index outside the request", "bundle.patches.request-mismatch") {
-            self.audit([try self.sign(try self.edited { $0.points[3].index = 9 })])
+            self.audit([try self.sign(self.edited { $0.points[3].index = 9 })])
         }
         add("outside-box", "a committed forget row with a feature of 1.5 (box [0, 1])", "audit.outside-box") {
             var rows = self.rows

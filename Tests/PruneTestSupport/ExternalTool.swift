@@ -20,8 +20,8 @@ public func runTool(_ executable: String, _ arguments: [String], stdin: Data? = 
     let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
     let inURL = scratch.appendingPathComponent("stdin")
     try (stdin ?? Data()).write(to: inURL)
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
     let input = try FileHandle(forReadingFrom: inURL)
     defer { try? out.close(); try? err.close(); try? input.close() }
