@@ -19,6 +19,7 @@ let targets = [
     "bundle",
     "pem",
     "compression",
+    "model-signature",
 ]
 
 let package = Package(

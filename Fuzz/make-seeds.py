@@ -5,6 +5,10 @@ Seeds are starting points for libFuzzer, not tests: small valid files of each fo
 few near misses, so mutation starts deep inside the parser. scripts/fuzz.sh adds the real
 files of the repository (test vectors, fixtures) to these. Deterministic: no randomness, no
 clock, so rerunning changes nothing unless this script changes. Standard library only.
+
+Not written here: seeds/model-signature/ holds a signature made once by `prune sign-model` (a
+folder with model.onnx and an ignored README.txt, a fresh ECDSA P-256 key) and the Statement
+inside it; ECDSA signatures are randomised, so they are kept as they are.
 """
 import base64
 import gzip

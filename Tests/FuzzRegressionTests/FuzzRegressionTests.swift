@@ -46,6 +46,12 @@ final class FuzzRegressionTests: XCTestCase {
             stage { _ = try Gzip.decompress(data, limit: 1 << 20) }
             _ = try Zlib.decompress(data, limit: 1 << 20)
         },
+        "model-signature": { data in
+            let key = try PublicKey(pemFile: root.appendingPathComponent("Tests/PruneCryptoTests/Vectors/dsse-spec-key.pub").path)
+            stage { _ = try SigstoreBundle(jsonData: data).verify(trustedKeys: [key]) }
+            let statement = try InTotoStatement(payload: data)
+            _ = try ModelPredicate(json: JSONField(statement.predicate, components: [.key("predicate")])).rootDigest()
+        },
         "bundle": { data in
             let fixture = try BundleFixture.shared()
             stage { _ = try fixture.verifier.verify(bundle: data, path: "input.bundle.json") }

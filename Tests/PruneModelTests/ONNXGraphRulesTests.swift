@@ -294,6 +294,16 @@ extension ONNXGraphRulesTests {
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
     }
 
+    /// Forty Concat nodes, each of the previous one with itself: 2⁴⁰ folded values from a
+    /// 1.6 kB file (memory ran out). Capped at 2¹⁶ values per folded Concat.
+    func testChainedConcatsCannotGrowExponentially() throws {
+        var nodes = (0..<40).map { i in node("Concat", ["c\(i)", "c\(i)"], ["c\(i + 1)"], [attr("axis", int: 0)]) }
+        nodes.append(gemm())
+        assertCode("model.too-large", try model(nodes, [w, b, int64s("c0", [1])]), mentions: "Concat")
+        // Sixteen doublings (65,536 values) are still folded.
+        XCTAssertNoThrow(try load(model(Array(nodes.prefix(16)) + [gemm()], [w, b, int64s("c0", [1])])))
+    }
+
     /// Reshape targets of up to 2³¹−1 per entry: their product used to overflow (a trap).
     func testReshapeTargetsThatOverflowAreRefused() throws {
         let target = int64s("t", [-1, Int64(Int32.max), Int64(Int32.max), Int64(Int32.max)])

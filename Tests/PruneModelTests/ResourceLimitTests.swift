@@ -37,6 +37,18 @@ final class ResourceLimitTests: XCTestCase {
         assertThrows("data.empty", containing: ["no data rows"], try CSVDataset.parse(Array(text.utf8), source: "wide.csv"))
     }
 
+    /// An index file may repeat a row; every copy costs the row's features, so the copies are
+    /// held to the value limit (a 20 MB file of "0" lines would otherwise select 5 GB).
+    func testRepeatedRowsAreHeldToTheValueLimit() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let csv = try DataFixtures.write("a,b,label\n1,2,0\n3,4,1\n", "d.csv", in: dir)
+        let rows = try DataFixtures.write(String(repeating: "0\n", count: 6), "rows.txt", in: dir)
+        let data = try CSVDataset.load(path: csv)
+        XCTAssertEqual(try data.selecting(indexFile: rows).count, 6)
+        let small = DataLimits(maxFileBytes: 1 << 20, maxDecompressedBytes: 1 << 20, maxValues: 11)
+        assertThrows("data.too-large", containing: ["rows.txt", "limit of 11"], try data.selecting(indexFile: rows, limits: small))
+    }
+
     // MARK: npy and IDX in memory
 
     func testNPYAndIDXDecodeFromMemoryNameTheirInputs() throws {

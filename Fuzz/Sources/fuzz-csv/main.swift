@@ -1,5 +1,6 @@
 // fuzz-csv: CSVDataset.parse (header with a label column, decimal cells).
 // fuzz-seeds: Fuzz/seeds/csv
+// fuzz-options: -max_len=4096
 import FuzzSupport
 import PruneModel
 

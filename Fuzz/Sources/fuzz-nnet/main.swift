@@ -1,5 +1,6 @@
 // fuzz-nnet: NNetModel.decode, the NNet text format.
 // fuzz-seeds: Fuzz/seeds/nnet
+// fuzz-options: -max_len=4096
 import FuzzSupport
 import PruneModel
 

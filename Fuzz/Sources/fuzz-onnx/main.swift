@@ -1,6 +1,7 @@
 // fuzz-onnx: ONNXModel.decode (protobuf, then the graph mapper). A model that loads is also
 // exported and loaded again, which must give an equal network (the writer's promise).
 // fuzz-seeds: Tests/PruneModelTests/Fixtures/onnx/*.onnx Specs/vectors/patch-bundle/model.onnx Fuzz/seeds/onnx
+// fuzz-options: -max_len=16384
 import Foundation
 import FuzzSupport
 import PruneModel

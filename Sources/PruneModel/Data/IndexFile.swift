@@ -37,9 +37,21 @@ public enum IndexFile {
 }
 
 extension Dataset {
-    /// The samples listed in an index file, in its order.
-    public func selecting(indexFile path: String) throws -> Dataset {
-        selecting(try IndexFile.load(path: path, count: count))
+    /// The samples listed in an index file, in its order. Duplicates copy their sample each
+    /// time, so the copies are held to the value limit: a short file of repeated lines cannot
+    /// ask for gigabytes.
+    public func selecting(indexFile path: String, limits: DataLimits = .default) throws -> Dataset {
+        let indices = try IndexFile.load(path: path, count: count, limits: limits)
+        let (values, overflow) = indices.count.multipliedReportingOverflow(by: featureCount)
+        if overflow {
+            throw FileError(path: path, DataError.tooLarge(detail: "\(indices.count) rows of \(featureCount) features overflow"))
+        }
+        do {
+            try DataFile.checkValueCount(values, limits: limits, what: "the selected rows")
+        } catch {
+            throw FileError(path: path, error)
+        }
+        return selecting(indices)
     }
 }
 

@@ -5,6 +5,10 @@ import ONNXProto
 /// `x.view(x.size(0), -1)`. With a static input shape the chain folds to a constant Reshape
 /// target (the batch size stays symbolic); anything that does not fold is refused.
 enum ONNXConstantFolding {
+    /// Most values a folded Concat may produce. Folding serves shape arithmetic (a handful of
+    /// values); 2¹⁶ leaves ample room and stops exponential growth through chained Concats.
+    static let maximumFoldedElements = 1 << 16
+
     /// Constant: `value` (a tensor) or, since opset 12, value_float(s) / value_int(s).
     static func constant(_ attributes: ONNXNodeAttributes, output: String) throws(ModelError) -> ONNXConstant {
         if let t = try attributes.tensor("value") { return try ONNXConstant(tensor: t, name: output) }
@@ -73,8 +77,17 @@ enum ONNXConstantFolding {
             throw .unsupportedAttribute(op: "Concat", node: attributes.node, attribute: "axis",
                                         value: "\(axis) on tensors of shapes \(parts.map(\.shape)) (only 1-D shape tensors fold)")
         }
+        // A Concat may repeat its own input and feed the next one, doubling at every node: the
+        // result is capped before it is built, or 40 small nodes would ask for 2⁴⁰ values.
         var values = [ONNXShapeValue]()
-        for (part, name) in zip(parts, names) { values += try part.integers(name: name) }
+        var total = 0
+        for (part, name) in zip(parts, names) {
+            total += part.count
+            guard total <= maximumFoldedElements else {
+                throw .tooLarge(detail: "Concat node \(attributes.node) folds to more than \(maximumFoldedElements) values")
+            }
+            values += try part.integers(name: name)
+        }
         return ONNXConstant(shape: [values.count], values: .integer(values))
     }
 }
