@@ -239,23 +239,7 @@ final class AdversarialCorpus {
 /// Rewrites the value at `path` inside `value`; an absent key is appended (transform gets nil),
 /// a nil result removes the member.
 func rewrite(_ value: JSONValue, _ path: [JSONPathComponent], _ transform: (JSONValue?) -> JSONValue?) -> JSONValue {
-    guard let first = path.first else { return transform(value) ?? .null }
-    let rest = Array(path.dropFirst())
-    switch (value, first) {
-    case (.object(var members), .key(let key)):
-        if let index = members.firstIndex(where: { $0.key == key }) {
-            if rest.isEmpty, transform(members[index].value) == nil { members.remove(at: index); return .object(members) }
-            members[index] = JSONMember(key, rewrite(members[index].value, rest, transform))
-        } else if rest.isEmpty, let new = transform(nil) {
-            members.append(JSONMember(key, new))
-        }
-        return .object(members)
-    case (.array(var elements), .index(let index)):
-        elements[index] = rewrite(elements[index], rest, transform)
-        return .array(elements)
-    default:
-        return value
-    }
+    value.rewriting(path, transform)
 }
 
 func number(_ value: Double) -> JSONValue { .number(JSONNumber(literal: "\(value)", value: value)) }
