@@ -19,4 +19,19 @@ public struct AuditStages: Sendable {
 
     /// Starts the next lap now without charging anything.
     public mutating func reset() { last = ContinuousClock.now }
+
+    // Stage names, in audit order.
+    public static let hashInputs = "hash inputs (model, bundles, forget and reference data)"
+    public static let loadInputs = "load model and data"
+    public static let bundles = "bundles: signatures, chain, model binding, patch data"
+    public static let evidence = "match commitment, decode evidence"
+    public static let patternCoverBoundTarget = "C1–C4 pattern, cover, K, target"
+    public static let pointMargin = "C0 point margin"
+    public static let certificate = "C5 certificate"
+    public static let interference = "C6 interference"
+    public static let resolve = "LP cross-check (--resolve)"
+    public static let results = "per-point results, locality"
+    public static let report = "report: Merkle tree, sign, compress"
+    /// The stages charged once per point (the per-point throughput).
+    public static let perPoint = [evidence, patternCoverBoundTarget, pointMargin, certificate, interference, resolve]
 }

@@ -24,8 +24,7 @@ public enum Auditor {
         }
 
         public func load() throws -> Dataset {
-            let dataset = try DatasetLoader.load(path: data, labels: labels)
-            return try rows.map { try dataset.selecting(indexFile: $0) } ?? dataset
+            try DatasetLoader.load(path: data, labels: labels, rows: rows)
         }
 
         public func digest() throws -> String { try InputFilesDigest(data: data, labels: labels, rows: rows).digest() }
@@ -40,6 +39,8 @@ public enum Auditor {
         public let policy: AuditPolicy
         public let time: String
         public let verifierVersion: String
+        /// Bundle bytes kept in memory before certificates are re-read (`AuditBundleSet`).
+        public var certificateBudget = AuditBundleSet.defaultCertificateBudget
 
         public init(model: String, bundles: [String], trustedKeys: [PublicKey], forget: DataFiles, reference: DataFiles?,
                     policy: AuditPolicy, time: String, verifierVersion: String = PruneVersion.string) {
@@ -60,6 +61,8 @@ public enum Auditor {
         public let points: [ForgetAudit.PointReport]
         /// The error that failed a global check, if one did.
         public let globalFailure: (any PruneError)?
+        /// Bundles whose certificates were re-read to bound memory (`AuditBundleSet`).
+        public var rereadBundles = 0
     }
 
     /// The subjects only: what `report verify --recheck` compares before re-running anything.
@@ -72,10 +75,18 @@ public enum Auditor {
     }
 
     public static func run(_ inputs: Inputs, progress: (String) -> Void = { _ in }) throws -> Outcome {
+        var stages = AuditStages()
+        return try run(inputs, progress: progress, stages: &stages)
+    }
+
+    /// As above, charging the time of each stage to `stages` (the verify benchmark).
+    public static func run(_ inputs: Inputs, progress: (String) -> Void = { _ in }, stages: inout AuditStages) throws -> Outcome {
+        stages.reset()
         guard PatchBundlePredicate.isTimestamp(inputs.time) else {
             throw BundleError.fieldInvalid(path: "--time", reason: "\"\(inputs.time)\" is not an RFC 3339 UTC time (YYYY-MM-DDThh:mm:ssZ)")
         }
         let subjects = try subjects(inputs)
+        stages.lap(AuditStages.hashInputs)
         let network = try ModelFile.load(path: inputs.model)
         let data = try inputs.forget.load()
         guard data.featureCount == network.inputCount else {
@@ -94,19 +105,24 @@ public enum Auditor {
                         checks: checks, locality: locality, points: points)
         }
 
+        stages.lap(AuditStages.loadInputs)
         progress("verifying \(inputs.bundles.count) bundle(s)")
-        let verified: [VerifiedPatchBundle]
+        let bundleSet: AuditBundleSet
         do {
-            verified = try PatchBundleVerifier(trustedKeys: inputs.trustedKeys, modelPath: inputs.model).verify(paths: inputs.bundles)
+            let verifier = try PatchBundleVerifier(trustedKeys: inputs.trustedKeys, modelPath: inputs.model)
+            bundleSet = try AuditBundleSet(paths: inputs.bundles, verifier: verifier, certificateBudget: inputs.certificateBudget)
         } catch let error as any PruneError where error.code.hasPrefix("bundle.") {
             let stage = GlobalCheck.stage(ofCode: error.code)
             let checks = GlobalCheck.names.map { GlobalCheck(name: $0, status: $0 == stage ? .fail : .notChecked, code: error.code) }
             return Outcome(report: report(checks, nil, (0..<data.count).map(AuditPointResult.notChecked)), points: [], globalFailure: error)
         }
 
+        stages.lap(AuditStages.bundles)
         progress("re-checking \(data.count) point(s)")
-        let reports = try ForgetAudit(network: network, bundles: verified, resolve: inputs.policy.resolve)
-            .run(rows: data.features, labels: data.labels)
+        let verified = bundleSet.bundles
+        let reports = try ForgetAudit(network: network, bundles: bundleSet, resolve: inputs.policy.resolve)
+            .run(rows: data.features, labels: data.labels, stages: &stages)
+        stages.reset()
         // Each bundle's points by (row, commitment): a lookup per point, not a scan.
         let claimedPatch = verified.map { bundle in
             Dictionary(bundle.patchFile.points.map { ("\($0.index):\($0.commitment)", $0.patch) }, uniquingKeysWith: { first, _ in first })
@@ -133,8 +149,11 @@ public enum Auditor {
                                             changedOutsideRegions: l.changedOutsideRegions, openGates: l.openGates,
                                             maxLogitChange: l.maxLogitChange)
         }
+        stages.lap(AuditStages.results)
         let checks = GlobalCheck.names.map { GlobalCheck(name: $0, status: .pass) }
-        return Outcome(report: report(checks, locality, points), points: reports, globalFailure: nil)
+        var outcome = Outcome(report: report(checks, locality, points), points: reports, globalFailure: nil)
+        outcome.rereadBundles = bundleSet.rereadCount
+        return outcome
     }
 }
 

@@ -41,14 +41,19 @@ public struct ForgetAudit: Sendable {
     }
 
     public let network: Network
-    public let bundles: [VerifiedPatchBundle]
+    public let bundleSet: AuditBundleSet
+    public var bundles: [VerifiedPatchBundle] { bundleSet.bundles }
     /// Re-solve every CERTIFIED point's region bound with the LP solver as a cross-check.
     public var resolve: Bool
 
-    public init(network: Network, bundles: [VerifiedPatchBundle], resolve: Bool = false) {
+    public init(network: Network, bundles: AuditBundleSet, resolve: Bool = false) {
         self.network = network
-        self.bundles = bundles
+        self.bundleSet = bundles
         self.resolve = resolve
+    }
+
+    public init(network: Network, bundles: [VerifiedPatchBundle], resolve: Bool = false) {
+        self.init(network: network, bundles: AuditBundleSet(verified: bundles), resolve: resolve)
     }
 
     /// Audits the forget request given as raw data rows (before preprocessing) and labels.
@@ -73,11 +78,14 @@ public struct ForgetAudit: Sendable {
         for b in bundles { offsets.append(total); total += b.patches.count }
         var verifiers = [Double: PointVerifier]()
         var reports = [PointReport?](repeating: nil, count: labels.count)
-        for (bIndex, bundle) in bundles.enumerated() {
+        for bIndex in bundles.indices {
+            // One bundle's certificates in memory at a time when the set re-reads them.
+            let bundle = try bundleSet.withCertificates(bIndex)
             let file = bundle.patchFile
             let tau = file.settings.margin
             if verifiers[tau] == nil { verifiers[tau] = try PointVerifier(network: network, patches: patches, margin: tau) }
             let verifier = verifiers[tau]!
+            let certificates = CertificateIndex(file.certificates)
             for point in file.points {
                 let row = point.index
                 guard row >= 0, row < labels.count else { continue }
@@ -100,8 +108,9 @@ public struct ForgetAudit: Sendable {
                                                checks: [], note: "the point lies outside the model's input box", code: .outsideBox)
                     continue
                 }
-                let evidence = try self.evidence(for: point, in: bundle, offset: offsets[bIndex], at: x, classes: c, hidden: n)
-                stages.lap("match commitment, decode evidence")
+                let evidence = try self.evidence(for: point, in: bundle, certificates: certificates, offset: offsets[bIndex],
+                                                  at: x, classes: c, hidden: n)
+                stages.lap(AuditStages.evidence)
                 var result = try verifier.verify(point: x, label: labels[row], evidence: evidence, stages: &stages)
                 var checks = result.checks
                 if resolve {
@@ -109,7 +118,7 @@ public struct ForgetAudit: Sendable {
                     checks.append(check)
                     result = PointVerifier.Result(verdict: verdict, checks: checks, pointMargin: result.pointMargin,
                                                   regionMargin: result.regionMargin)
-                    stages.lap("LP cross-check (--resolve)")
+                    stages.lap(AuditStages.resolve)
                 }
                 stages.reset()
                 // A row already proved by an earlier bundle keeps the stronger verdict.
@@ -134,8 +143,8 @@ public struct ForgetAudit: Sendable {
     /// The owner's evidence for a point: its covering patch, and the certificate of the patch
     /// member that is the point's own region, with the interference treatments (patch indices
     /// made global across bundles).
-    func evidence(for point: PatchFile.Point, in bundle: VerifiedPatchBundle, offset: Int, at x: [Double],
-                  classes c: Int, hidden n: Int) throws -> PointEvidence {
+    func evidence(for point: PatchFile.Point, in bundle: VerifiedPatchBundle, certificates: CertificateIndex, offset: Int,
+                  at x: [Double], classes c: Int, hidden n: Int) throws -> PointEvidence {
         guard let local = point.patch, bundle.patches.indices.contains(local) else {
             return PointEvidence(patch: nil, multipliers: nil)
         }
@@ -149,7 +158,7 @@ public struct ForgetAudit: Sendable {
             let pattern = try network.activationPattern(at: x)
             named = members.firstIndex(of: pattern)
         }
-        guard let member = named, let entry = bundle.patchFile.certificates.first(where: { $0.patch == local && $0.member == member }) else {
+        guard let member = named, let entry = certificates.entry(patch: local, member: member, in: bundle.patchFile) else {
             return PointEvidence(patch: offset + local, member: point.member, multipliers: nil)
         }
         // Shapes are checked before expanding, so a declared size cannot allocate past the model's.

@@ -93,7 +93,7 @@ public struct PointVerifier: Sendable {
         checks.append(CheckOutcome("C3", soundBounds[k] ? .pass : .fail, code: .boundUnsound,
                                    soundBounds[k] ? "K ≥ closed-form bound" : "K below the closed-form bound: the patch is not local"))
 
-        stages.lap("C1–C4 pattern, cover, K, target")
+        stages.lap(AuditStages.patternCoverBoundTarget)
         // C0: a lower bound on μ ≥ f̂_t − f̂_y at the point.
         var mu = RoundingBound.lower(logits[t] - logits[y], magnitude: 0, operations: 1) - fError[t] - fError[y]
         var muMagnitude = abs(mu)
@@ -107,7 +107,7 @@ public struct PointVerifier: Sendable {
             muMagnitude += abs(term)
         }
         mu = RoundingBound.lower(mu, magnitude: muMagnitude, operations: patches.count + 1)
-        stages.lap("C0 point margin")
+        stages.lap(AuditStages.pointMargin)
         let pointMargin = mu - margin
         checks.append(CheckOutcome("C0", pointMargin > 0 ? .pass : .fail, margin: pointMargin, code: .notForgotten,
                                    "f̂_t − f̂_y at the point, all patches, rounding bounded"))
@@ -141,7 +141,7 @@ public struct PointVerifier: Sendable {
             checks.append(CheckOutcome("C6", .notChecked, "needs C5"))
             return Result(verdict: .forgotten, checks: checks, pointMargin: pointMargin, regionMargin: alone + margin)
         }
-        stages.lap("C5 certificate")
+        stages.lap(AuditStages.certificate)
         // C6: every other patch, accounted for whatever the owner says.
         var bound = alone, magnitude = abs(alone)
         var notes = [String]()
@@ -154,7 +154,7 @@ public struct PointVerifier: Sendable {
         }
         bound = RoundingBound.upper(bound, magnitude: magnitude, operations: patches.count + 1)
         let regionMargin = bound + margin
-        stages.lap("C6 interference")
+        stages.lap(AuditStages.interference)
         checks.append(CheckOutcome("C6", regionMargin <= 0 ? .pass : .fail, margin: -regionMargin, code: .interference,
                                    notes.isEmpty ? "no other patch can act on the region" : notes.joined(separator: "; ")))
         return Result(verdict: regionMargin <= 0 ? .certified : .forgotten, checks: checks,

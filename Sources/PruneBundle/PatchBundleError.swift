@@ -28,6 +28,9 @@ public enum PatchBundleError: PruneError, Equatable {
     case chainFork(parent: String)
     /// The parent link is right but the sequence number is not the parent's plus one.
     case chainSequence(expected: Int, found: Int)
+    /// A bundle read again during an audit (to fetch its certificates) no longer has the
+    /// digest verified the first time: the file changed while the audit ran.
+    case changedDuringAudit(verified: String, now: String)
 
     public var code: String {
         switch self {
@@ -43,6 +46,7 @@ public enum PatchBundleError: PruneError, Equatable {
         case .chainReplay: "bundle.chain.replay"
         case .chainFork: "bundle.chain.fork"
         case .chainSequence: "bundle.chain.sequence"
+        case .changedDuringAudit: "bundle.changed-during-audit"
         }
     }
 
@@ -74,6 +78,8 @@ public enum PatchBundleError: PruneError, Equatable {
         case .chainFork(let parent):
             "two bundles have the same parent \(parent.isEmpty ? "(none: two roots)" : "sha256:" + parent): the chain forks"
         case .chainSequence(let expected, let found): "sequence \(found) where the chain needs \(expected)"
+        case .changedDuringAudit(let verified, let now):
+            "the bundle changed during the audit: verified as sha256:\(verified), now sha256:\(now)"
         }
     }
 }

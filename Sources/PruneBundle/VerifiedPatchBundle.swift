@@ -16,3 +16,15 @@ public struct VerifiedPatchBundle: Sendable {
     public let patches: [Patch]
     public let signer: PublicKey
 }
+
+extension VerifiedPatchBundle {
+    /// The same bundle without its region certificates (the bulk of a bundle: tens of KB per
+    /// MNIST point). Patches and points stay, so every patch can still act in the patched
+    /// network; the certificates are read again when this bundle's points are checked.
+    public func withoutCertificates() -> VerifiedPatchBundle {
+        var file = patchFile
+        file.certificates = []
+        return VerifiedPatchBundle(path: path, fileDigest: fileDigest, predicate: predicate, patchFile: file,
+                                   patchDataDigest: patchDataDigest, patches: patches, signer: signer)
+    }
+}

@@ -61,7 +61,7 @@ public struct Unlearner: Sendable {
         var rounds = 0
         while !remaining.isEmpty && rounds < configuration.maxRounds {
             rounds += 1
-            let clusters = cluster(remaining, inputs: inputs, round: rounds)
+            let clusters = cluster(remaining, inputs: inputs, patterns: original.patterns, labels: labels, round: rounds)
             // Targets and member regions of every cluster, then all certificates in one batch.
             var plans = [(target: Int, patterns: [ActivationPattern], certified: Range<Int>)]()
             var requests = [(pattern: ActivationPattern, target: Int)]()
@@ -141,9 +141,14 @@ public struct Unlearner: Sendable {
                                                  interference: result.treatments))
             if result.patchedBound <= -configuration.margin { certifiedPatterns.insert(PatternKey(patch: k, pattern: certificate.pattern)) }
         }
+        // Patches by member region: a lookup per point, not a scan of every patch.
+        var patchesWithMember = [ActivationPattern: [Int]]()
+        for (k, patch) in patches.enumerated() {
+            for member in Set(patch.members) { patchesWithMember[member, default: []].append(k) }
+        }
         let points = (0..<count).map { i -> ForgottenPointRecord in
             let pattern = original.patterns[i]
-            let candidates = patches.indices.filter { patches[$0].members.contains(pattern) && patches[$0].target != labels[i] }
+            let candidates = (patchesWithMember[pattern] ?? []).filter { patches[$0].target != labels[i] }
             let certifiedBy = candidates.first { certifiedPatterns.contains(PatternKey(patch: $0, pattern: pattern)) }
             let covering = certifiedBy ?? candidates.first
             let claim: PointClaim
@@ -166,15 +171,33 @@ public struct Unlearner: Sendable {
     }
 
     struct Cluster {
-        let points: [Int]
+        var points: [Int]
         let representative: Int
     }
 
-    /// Singletons by default; otherwise seeded k-means++ with the member nearest each centroid
-    /// as representative (always a member, unlike the published code).
-    func cluster(_ points: [Int], inputs: [Double], round: Int) -> [Cluster] {
+    struct RegionLabel: Hashable {
+        let pattern: ActivationPattern
+        let label: Int
+    }
+
+    /// One cluster per region by default: forgotten points with the same activation pattern
+    /// and label share one patch and one certificate (on low-dimensional data many points
+    /// share a region: 1,000 jittered digits fall in 578). Otherwise seeded k-means++ with the
+    /// member nearest each centroid as representative (always a member, unlike the published code).
+    func cluster(_ points: [Int], inputs: [Double], patterns: [ActivationPattern], labels: [Int], round: Int) -> [Cluster] {
         guard let k = configuration.clusters, k < points.count else {
-            return points.map { Cluster(points: [$0], representative: $0) }
+            var result = [Cluster]()
+            var slot = [RegionLabel: Int]()
+            for p in points {
+                let key = RegionLabel(pattern: patterns[p], label: labels[p])
+                if let s = slot[key] {
+                    result[s].points.append(p)
+                } else {
+                    slot[key] = result.count
+                    result.append(Cluster(points: [p], representative: p))
+                }
+            }
+            return result
         }
         let m = network.featureCount
         var x = [Double]()

@@ -19,7 +19,6 @@ struct DataOptions: ParsableArguments {
 
     /// A data set, restricted to the rows of an index file when one is given.
     static func load(_ path: String, labels: String?, rows: String?) throws -> Dataset {
-        let dataset = try DatasetLoader.load(path: path, labels: labels)
-        return try rows.map { try dataset.selecting(indexFile: $0) } ?? dataset
+        try DatasetLoader.load(path: path, labels: labels, rows: rows)
     }
 }

@@ -63,7 +63,7 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Margin τ by which the target must win on each certified region.")
     var margin: Double = 0.01
 
-    @Option(help: "Clusters per round (default: one patch per point; 50 with --class).")
+    @Option(help: "Clusters per round (default: one patch per region, shared by the forgotten points in it with the same label; 50 with --class).")
     var clusters: Int?
 
     @Option(help: "Maximum rounds of the representative loop.")

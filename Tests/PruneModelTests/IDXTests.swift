@@ -19,6 +19,22 @@ final class IDXTests: XCTestCase {
         XCTAssertEqual(Array(d.sample(1)), [250, 251, 252, 253, 254, 255])
     }
 
+    /// Rows picked while decoding equal rows picked after a whole load, in the index file's
+    /// order; a bad index names the index file.
+    func testSelectedRowsDecodeOnlyThoseRows() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let images = try DataFixtures.write(DataFixtures.idxImages(pixels, count: 2, rows: 2, cols: 3), "s-images-idx3-ubyte", in: dir)
+        let labels = try DataFixtures.write(DataFixtures.idxLabels([7, 3]), "s-labels-idx1-ubyte", in: dir)
+        let rows = try DataFixtures.write(Array("1\n0\n1\n".utf8), "pick.rows", in: dir)
+        let picked = try DatasetLoader.load(path: images, labels: labels, rows: rows)
+        let whole = try DatasetLoader.load(path: images, labels: labels).selecting(indexFile: rows)
+        XCTAssertEqual(picked, whole)
+        XCTAssertEqual(picked.labels, [3, 7, 3])
+        XCTAssertEqual(Array(picked.sample(0)), [250, 251, 252, 253, 254, 255])
+        let bad = try DataFixtures.write(Array("2\n".utf8), "bad.rows", in: dir)
+        assertThrows("data.index-out-of-range", containing: ["bad.rows"], try DatasetLoader.load(path: images, labels: labels, rows: bad))
+    }
+
     func testGzippedIDX() throws {
         let dir = try makeTemporaryDirectory(self)
         let gzImages = try Gzip.compress(Data(DataFixtures.idxImages(pixels, count: 2, rows: 2, cols: 3)))

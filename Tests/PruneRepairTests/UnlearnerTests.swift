@@ -46,6 +46,28 @@ final class UnlearnerTests: XCTestCase {
         }
     }
 
+    /// Forgotten points in one region with one label share a patch and a certificate: two
+    /// copies of a point (nudged apart, same pattern) give one patch, both region-certified.
+    func testPointsSharingARegionShareOnePatch() throws {
+        let net = try randomNetwork([6, 16, 12, 4], seed: 500)
+        let one = try labelledPoints(net, count: 1, seed: 1)
+        let nudged = one.x.map { min(1, max(0, $0 + 1e-9)) }
+        XCTAssertEqual(try net.activationPattern(at: nudged), try net.activationPattern(at: one.x), "the nudge stays in the region")
+        XCTAssertNotEqual(nudged, one.x)
+        let other = try labelledPoints(net, count: 1, seed: 7)
+        XCTAssertNotEqual(try net.activationPattern(at: other.x), try net.activationPattern(at: one.x))
+        let x = one.x + nudged + other.x
+        let labels = [one.y[0], one.y[0], other.y[0]]
+        let reference = try labelledPoints(net, count: 200, seed: 2)
+        let result = try Unlearner(network: net, configuration: UnlearningConfiguration(margin: 0.05))
+            .run(forget: x, labels: labels, reference: reference.x)
+        XCTAssertEqual(result.patches.count, 2, "one patch per region")
+        XCTAssertEqual(result.certificates.count, 2, "one certificate per region")
+        XCTAssertEqual(result.points[0].patch, result.points[1].patch)
+        XCTAssertNotEqual(result.points[0].patch, result.points[2].patch)
+        XCTAssertEqual(result.points.map(\.claim), [.regionCertified, .regionCertified, .regionCertified])
+    }
+
     func testEveryPointForgottenAndRunsAreDeterministic() throws {
         let net = try randomNetwork([5, 14, 10, 3], seed: 501)
         let forget = try labelledPoints(net, count: 12, seed: 4)

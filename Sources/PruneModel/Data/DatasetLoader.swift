@@ -33,4 +33,16 @@ public enum DatasetLoader {
             throw FileError(path: path, DataError.labelFile(detail: "\(format.rawValue) features need a separate labels file"))
         }
     }
+
+    /// As `load`, keeping only the rows an index file lists (in its order). IDX images convert
+    /// only those rows; the other formats load whole, then select.
+    public static func load(path: String, labels: String?, rows: String?, limits: DataLimits = .default) throws -> Dataset {
+        guard let rows else { return try load(path: path, labels: labels, limits: limits) }
+        if format(of: path) == .idx, let labels {
+            return try IDXDataset.load(images: path, labels: labels, limits: limits) { count in
+                try IndexFile.load(path: rows, count: count, limits: limits)
+            }
+        }
+        return try load(path: path, labels: labels, limits: limits).selecting(indexFile: rows, limits: limits)
+    }
 }

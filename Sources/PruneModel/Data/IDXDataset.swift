@@ -6,16 +6,22 @@ import PruneCore
 /// shape [1, rows, cols], NCHW without the batch, so an MLP flattens it and a CNN takes it
 /// as one channel.
 public enum IDXDataset {
-    public static func load(images: String, labels: String, limits: DataLimits = .default) throws -> Dataset {
+    /// With `select`, only the samples it returns (given the file's sample count) are converted
+    /// to Doubles, in its order: a forget request of a few rows of MNIST then costs a few rows of
+    /// memory, not 60,000.
+    public static func load(images: String, labels: String, limits: DataLimits = .default,
+                            select: ((Int) throws -> [Int])? = nil) throws -> Dataset {
         let imageBytes = try DataFile.read(images, limits: limits)
         let labelBytes = try DataFile.read(labels, limits: limits)
-        return try decode(images: imageBytes, labels: labelBytes, imagesName: images, labelsName: labels, limits: limits)
+        return try decode(images: imageBytes, labels: labelBytes, imagesName: images, labelsName: labels, limits: limits,
+                          select: select)
     }
 
     /// Decodes an images file and a labels file already in memory (plain, not gzipped). Errors
     /// are `FileError`s naming `imagesName` or `labelsName`, as `load` names the paths.
     public static func decode(images imageBytes: [UInt8], labels labelBytes: [UInt8], imagesName images: String,
-                              labelsName labels: String, limits: DataLimits = .default) throws -> Dataset {
+                              labelsName labels: String, limits: DataLimits = .default,
+                              select: ((Int) throws -> [Int])? = nil) throws -> Dataset {
         let dims: [Int], labelDims: [Int]
         do {
             dims = try header(imageBytes, dimensions: 3, kind: "images")
@@ -33,9 +39,27 @@ public enum IDXDataset {
             }
         } catch let e as DataError { throw FileError(path: labels, e) }
 
+        let classes = labelBytes[8...].map(Int.init)
+        if let select {
+            let indices = try select(dims[0])
+            let width = dims[1] * dims[2]
+            guard let values = DataFile.checkedProduct([indices.count, width]) else {
+                throw FileError(path: images, DataError.tooLarge(detail: "\(indices.count) rows of \(width) features overflow"))
+            }
+            do {
+                try DataFile.checkValueCount(values, limits: limits, what: "the selected rows")
+            } catch { throw FileError(path: images, error) }
+            var features = [Double]()
+            features.reserveCapacity(values)
+            for i in indices {
+                precondition((0..<dims[0]).contains(i), "select returned a row outside the file")
+                features += imageBytes[(16 + i * width)..<(16 + (i + 1) * width)].lazy.map(Double.init)
+            }
+            return Dataset(sampleShape: [1, dims[1], dims[2]], features: features, labels: indices.map { classes[$0] },
+                           source: "\(images) with labels \(labels)")
+        }
         // Bulk conversion: one map over the pixel bytes, no per-sample arrays.
         let features = imageBytes[16...].map(Double.init)
-        let classes = labelBytes[8...].map(Int.init)
         return Dataset(sampleShape: [1, dims[1], dims[2]], features: features, labels: classes,
                        source: "\(images) with labels \(labels)")
     }
