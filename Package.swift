@@ -81,6 +81,6 @@ let package = Package(
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
         // Replays Fuzz/regressions and Fuzz/seeds through the fuzz targets' parser entry points.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["PruneModel", "PruneBundle", "PruneCrypto", "PruneCompression",
-                                                                "PruneCore"]),
+                                                                "PruneAudit", "PruneCore"]),
     ]
 )

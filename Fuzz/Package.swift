@@ -20,6 +20,8 @@ let targets = [
     "pem",
     "compression",
     "model-signature",
+    "report",
+    "proof",
 ]
 
 let package = Package(

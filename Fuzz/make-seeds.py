@@ -8,7 +8,15 @@ clock, so rerunning changes nothing unless this script changes. Standard library
 
 Not written here: seeds/model-signature/ holds a signature made once by `prune sign-model` (a
 folder with model.onnx and an ignored README.txt, a fresh ECDSA P-256 key) and the Statement
-inside it; ECDSA signatures are randomised, so they are kept as they are.
+inside it; ECDSA signatures are randomised, so they are kept as they are. seeds/proof/ holds
+inclusion proofs written by prune itself, from the reports of the sample and the vectors:
+
+  prune report prove SampleBundles/audit-1.json.gz --point <commitment of row 3>   > audit-1-row3.json
+  prune report prove SampleBundles/audit-2.json.gz --point <commitment of row 0>   > audit-2-row0.json
+  prune report prove Specs/vectors/report/report-failed.json.gz --point <row 2>    > failed-row2.json
+  prune report prove Specs/vectors/report/report-failed.json.gz --point <row 0>    > failed-row0.json
+
+(trees of 4 and 3 leaves: a full path, a right-edge leaf with no sibling at its level.)
 """
 import base64
 import gzip
@@ -140,5 +148,19 @@ patches["points"] = patches["points"][:1]
 patches["patches"] = patches["patches"][:1]
 patches["certificates"] = patches["certificates"][:1]
 write("bundle", "one-patch.patches.json", json.dumps(patches, sort_keys=True, separators=(",", ":")))
+
+# --- report ----------------------------------------------------------------------------
+# The decompressed content of the vectors' and the sample reports (a Sigstore bundle, or the
+# bare envelope of the unsigned one) for depth 2, and the Statements inside them for depths 3
+# and 4; the gzip files themselves are seeds through the target's fuzz-seeds line.
+reports = [("Specs/vectors/report", "report-passed"), ("Specs/vectors/report", "report-failed"),
+           ("Specs/vectors/report", "report-unsigned"), ("SampleBundles", "audit-1")]
+for folder, name in reports:
+    with gzip.open(os.path.join(ROOT, folder, name + ".json.gz"), "rb") as f:
+        content = f.read()
+    envelope = json.loads(content)
+    write("report", name + ".content.json", content)
+    if name != "report-unsigned":  # its Statement is report-passed's
+        write("report", name + ".statement.json", base64.b64decode(envelope.get("dsseEnvelope", envelope)["payload"]))
 
 print("seeds written under", os.path.relpath(SEEDS, ROOT))
