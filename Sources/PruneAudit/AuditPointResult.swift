@@ -77,7 +77,7 @@ public struct AuditPointResult: Sendable, Equatable {
     /// Reads a leaf; every member is required (null where absent) and typed. The caller checks
     /// that `jsonValue` re-encodes to the same bytes, so each result has one spelling.
     public init(json field: JSONField) throws(BundleError) {
-        row = try field.field("row").integer()
+        row = try field.field("row").numberInteger()
         guard row >= 0 else { throw field.invalid("row \(row) is negative") }
         for key in ["commitment", "claim", "code", "pointMargin", "regionMargin", "patch"] where try !field.hasMember(key) {
             throw BundleError.fieldMissing(path: field.path + "." + key)
@@ -96,7 +96,7 @@ public struct AuditPointResult: Sendable, Equatable {
         pointMargin = try field.optionalField("pointMargin")?.double()
         regionMargin = try field.optionalField("regionMargin")?.double()
         if let p = try field.optionalField("patch") {
-            patch = PatchID(bundle: try Self.hex64(try p.field("bundle")), index: try p.field("index").integer())
+            patch = PatchID(bundle: try Self.hex64(try p.field("bundle")), index: try p.field("index").numberInteger())
         } else {
             patch = nil
         }

@@ -208,10 +208,10 @@ public struct AuditReport: Sendable, Equatable {
         var locality: Locality?
         if let l = try p.optionalField("locality") {
             func indices(_ key: String) throws(BundleError) -> [Int] {
-                try l.field(key).array().map { f throws(BundleError) in try f.integer() }
+                try l.field(key).array().map { f throws(BundleError) in try f.numberInteger() }
             }
-            locality = Locality(samples: try l.field("samples").integer(), predictionsChanged: try indices("predictionsChanged"),
-                                changedOutsideRegions: try indices("changedOutsideRegions"), openGates: try l.field("openGates").integer(),
+            locality = Locality(samples: try l.field("samples").numberInteger(), predictionsChanged: try indices("predictionsChanged"),
+                                changedOutsideRegions: try indices("changedOutsideRegions"), openGates: try l.field("openGates").numberInteger(),
                                 maxLogitChange: try l.field("maxLogitChange").double())
         }
 
@@ -236,7 +236,7 @@ public struct AuditReport: Sendable, Equatable {
         let tree = try tree()
         let claimedRoot = try pointsField.field("root").string()
         let root = try tree.root().hexString
-        let claimedSize = try pointsField.field("treeSize").integer()
+        let claimedSize = try pointsField.field("treeSize").numberInteger()
         guard claimedRoot == root, claimedSize == tree.size else {
             throw AuditReportError.merkleMismatch(claimed: "\(claimedRoot) (size \(claimedSize))", computed: "\(root) (size \(tree.size))")
         }

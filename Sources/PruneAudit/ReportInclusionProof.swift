@@ -73,7 +73,7 @@ public struct ReportInclusionProof: Sendable, Equatable {
         let leafText = try root.field("leaf").string()
         leaf = Data(leafText.utf8)
         let path = try root.field("auditPath").array().map { f throws(BundleError) in try f.hex() }
-        proof = MerkleInclusionProof(index: try root.field("index").integer(), treeSize: try root.field("treeSize").integer(), path: path)
+        proof = MerkleInclusionProof(index: try root.field("index").numberInteger(), treeSize: try root.field("treeSize").numberInteger(), path: path)
         self.root = try AuditPointResult.hex64(try root.field("root"))
         reportDigest = try AuditPointResult.hex64(try root.field("reportDigest"))
         let leafHash = try root.field("leafHash")

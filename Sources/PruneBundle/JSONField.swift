@@ -60,17 +60,13 @@ public struct JSONField: Sendable {
         return flag
     }
 
-    /// An integer written as a JSON number or, as proto JSON writes int64, as a string.
-    public func integer() throws(BundleError) -> Int {
-        switch value {
-        case .number(let number):
-            guard let integer = number.integer else { throw invalid("\(number.literal) is not an integer") }
-            return integer
-        case .string(let text):
-            guard let integer = Int(text) else { throw invalid("\"\(text)\" is not an integer") }
-            return integer
-        default: throw typeError("an integer")
-        }
+    /// An integer written as a JSON number, and only so: prune's own formats (the bundle
+    /// predicate, the audit report, the inclusion proof) specify numbers, and a string that
+    /// also parsed would make two encodings of one signed value.
+    public func numberInteger() throws(BundleError) -> Int {
+        guard case .number(let number) = value else { throw typeError("an integer (a JSON number)") }
+        guard let integer = number.integer else { throw invalid("\(number.literal) is not an integer") }
+        return integer
     }
 
     /// A finite JSON number (strict JSON has no NaN or Infinity; overflow is refused here).

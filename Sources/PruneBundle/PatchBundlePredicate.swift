@@ -78,7 +78,7 @@ public struct PatchBundlePredicate: Sendable, Equatable {
         // `parent` must be present even when null: a missing link is not a root.
         guard try predicate.hasMember("parent") else { throw .fieldMissing(path: predicate.path + ".parent") }
         parent = try predicate.optionalField("parent").map { field throws(BundleError) in try Self.digest(field) }
-        sequence = try predicate.field("sequence").integer()
+        sequence = try predicate.field("sequence").numberInteger()
         if sequence < 0 { throw try predicate.field("sequence").invalid("must be 0 or more") }
         let createdField = try predicate.field("createdAt")
         createdAt = try createdField.string()
@@ -91,10 +91,10 @@ public struct PatchBundlePredicate: Sendable, Equatable {
         model = .init(
             rootDigest: try Self.digest(try m.field("rootDigest")),
             sha256: try Self.digest(try m.field("sha256")),
-            inputShape: try m.field("inputShape").array().map { field throws(BundleError) in try field.integer() },
-            featureCount: try m.field("featureCount").integer(),
-            classes: try m.field("classes").integer(),
-            hiddenWidths: try m.field("hiddenWidths").array().map { field throws(BundleError) in try field.integer() },
+            inputShape: try m.field("inputShape").array().map { field throws(BundleError) in try field.numberInteger() },
+            featureCount: try m.field("featureCount").numberInteger(),
+            classes: try m.field("classes").numberInteger(),
+            hiddenWidths: try m.field("hiddenWidths").array().map { field throws(BundleError) in try field.numberInteger() },
             patchedLayer: try m.field("patchedLayer").string(),
             tieRule: try m.field("tieRule").string(),
             numerics: try m.field("numerics").string(),

@@ -56,6 +56,9 @@ public struct PatchedNetwork: Sendable {
         for (k, patch) in patches.enumerated() {
             var best = [Int: Double]()
             for member in patch.members {
+                // Row signs as numbers (violation = sign · z, exactly ±z): the scan below runs
+                // once per point and member, and reading bits there dominated large requests.
+                let signs = (0..<n).map { member[$0] ? -1.0 : 1.0 }
                 // Scan the shared first-layer rows; keep the points whose gate may be open.
                 var survivors = [Int]()
                 var partial = [Double]()
@@ -63,8 +66,7 @@ public struct PatchedNetwork: Sendable {
                     var sum = 0.0
                     let row = b * n1
                     for i in 0..<n1 {
-                        let z = firstLayer[row + i]
-                        let violation = member[i] ? -z : z
+                        let violation = signs[i] * firstLayer[row + i]
                         if violation > 0 {
                             sum += min(1, patch.gamma * violation)
                             if sum >= 1 { break }
@@ -88,8 +90,7 @@ public struct PatchedNetwork: Sendable {
                 for (r, b) in survivors.enumerated() {
                     var sum = partial[r]
                     for i in n1..<n where sum < 1 {
-                        let z = pre[r * n + i]
-                        let violation = member[i] ? -z : z
+                        let violation = signs[i] * pre[r * n + i]
                         if violation > 0 { sum += min(1, patch.gamma * violation) }
                     }
                     if sum < 1 { best[b] = max(best[b] ?? 0, 1 - sum) }

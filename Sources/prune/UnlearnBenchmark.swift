@@ -114,6 +114,9 @@ struct UnlearnBenchmark: ParsableCommand {
                                name, 100 * auBefore, 100 * auAfter, 100 * arBefore, 100 * arAfter, 100 * atBefore, 100 * atAfter,
                                100 * arChanged, 100 * atChanged, certified, indices.count, result.patches.count, seconds,
                                Self.peakResidentMegabytes(), retrainCells))
+            let (plain, withPatches) = try inferenceSeconds(patched, testX)
+            Console.out(String(format: "  inference on the %d test samples: f %.3f s, f̂ with %d patches %.3f s (%.2f×)",
+                               test.count, plain, result.patches.count, withPatches, withPatches / max(plain, 1e-12)))
             if !isClass && compareExact > 0 {
                 try compareBounds(network: network, points: forgetX, labels: forgetY, count: min(compareExact, forgetY.count))
             }
@@ -125,6 +128,23 @@ struct UnlearnBenchmark: ParsableCommand {
         out.reserveCapacity(rows.count * m)
         for r in rows { out += x[(r * m)..<((r + 1) * m)] }
         return out
+    }
+
+    /// Wall time of f alone and of f̂ (which includes f's pass) over the same batches, best of three.
+    func inferenceSeconds(_ patched: PatchedNetwork, _ x: [Double]) throws -> (plain: Double, patched: Double) {
+        let m = patched.network.featureCount, n = x.count / m, chunk = 4096
+        func best(_ body: (ArraySlice<Double>) throws -> Void) rethrows -> Double {
+            var fastest = Double.infinity
+            for _ in 0..<3 {
+                let t0 = Date()
+                for first in stride(from: 0, to: n, by: chunk) { try body(x[(first * m)..<(min(first + chunk, n) * m)]) }
+                fastest = min(fastest, Date().timeIntervalSince(t0))
+            }
+            return fastest
+        }
+        let plain = try best { _ = try patched.network.evaluate(Array($0)) }
+        let withPatches = try best { _ = try patched.evaluate(Array($0)) }
+        return (plain, withPatches)
     }
 
     /// Accuracy of f and f̂, and the fraction of samples whose prediction changed.

@@ -32,6 +32,23 @@ final class ReportVectorTests: XCTestCase {
         XCTAssertEqual(try proof.point().row, 0)
     }
 
+    /// Integers are JSON numbers only: a Statement whose tree size is the string "2" (found by
+    /// the report fuzz target, re-signed by a key holder) is refused, not read as 2.
+    func testIntegersWrittenAsStringsAreRefused() throws {
+        let opened = try AuditReportFile.open(try AuditReportFile.read(path: Vectors.path("report-passed.json.gz")))
+        let statement = try AuditReportFile.parser.parse(opened.unverifiedPayload)
+        XCTAssertNoThrow(try AuditReportFile.report(fromPayload: JSONSerializer.data(statement)))
+        for path: [JSONPathComponent] in [[.key("predicate"), .key("points"), .key("treeSize")],
+                                          [.key("predicate"), .key("points"), .key("leaves"), .index(0), .key("row")]] {
+            let edited = statement.rewriting(path) { value in
+                guard case .number(let n)? = value else { return value }
+                return .string(n.literal)
+            }
+            XCTAssertNotEqual(edited, statement, "\(path) is a number in the vector")
+            XCTAssertThrowsCode("bundle.field.type", try AuditReportFile.report(fromPayload: JSONSerializer.data(edited)))
+        }
+    }
+
     func testRegeneratingReproducesTheCommittedBytes() throws {
         let files = try Vectors.generate()
         let regenerate = ProcessInfo.processInfo.environment["PRUNE_REGENERATE_VECTORS"] == "1"

@@ -25,9 +25,10 @@ final class JSONFieldTests: XCTestCase {
         XCTAssertThrowsCode("bundle.field.missing", try root.field("mediaType"))
         XCTAssertEqual(try root.field("dsseEnvelope").field("payload").base64(), Data("hi".utf8))
         XCTAssertThrowsCode("bundle.field.invalid", try root.field("bad").base64())
-        XCTAssertEqual(try root.field("count").integer(), 12, "proto JSON writes int64 as strings")
-        XCTAssertEqual(try root.field("n").integer(), 3)
-        XCTAssertThrowsCode("bundle.field.invalid", try root.field("x").integer())
+        // prune's formats write integers as numbers only: "12" would be a second encoding of 12.
+        XCTAssertThrowsCode("bundle.field.type", try root.field("count").numberInteger())
+        XCTAssertEqual(try root.field("n").numberInteger(), 3)
+        XCTAssertThrowsCode("bundle.field.invalid", try root.field("x").numberInteger())
     }
 
     func testAliasesAreReadButNotBoth() throws {
