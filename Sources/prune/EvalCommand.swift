@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import PruneBundle
-import PruneCrypto
 import PruneModel
 import PruneRepair
 
@@ -17,14 +15,7 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var dataset: DataOptions
 
-    @Option(help: "Evaluate the patched network f̂ = f + Σh from this patch file (made for --model).")
-    var patches: String?
-
-    @Option(help: "Evaluate f̂ with the patches of these signed bundles (a chain, first to last), after `bundle verify`'s checks; repeatable.")
-    var bundle: [String] = []
-
-    @Option(help: "With --bundle: a trusted public key (PEM); repeatable.")
-    var trust: [String] = []
+    @OptionGroup var patchOptions: PatchOptions
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -47,19 +38,9 @@ struct EvalCommand: ParsableCommand {
         let outsideInputBox: Int
     }
 
-    func validate() throws {
-        if patches != nil && !bundle.isEmpty { throw ValidationError("give --patches or --bundle, not both") }
-        if !bundle.isEmpty && trust.isEmpty { throw ValidationError("--bundle needs at least one --trust key") }
-    }
-
     func run() throws {
         let network = try ModelFile.load(path: model)
-        var patched = try patches.map { try PatchedNetwork.load(patchFile: $0, network: network, modelPath: model) }
-        if !bundle.isEmpty {
-            // Only patches that passed every check (signature, digests, model, chain) are applied.
-            let verifier = try PatchBundleVerifier(trustedKeys: try trust.map { try PublicKey(pemFile: $0) }, modelPath: model)
-            patched = PatchedNetwork(network: network, patches: try verifier.verify(paths: bundle).flatMap(\.patches))
-        }
+        let patched = try patchOptions.load(network: network, model: model)
         let data = try dataset.load()
         guard data.featureCount == network.inputCount else {
             throw ModelError.inputMismatch(detail: "\(dataset.data) has \(data.featureCount) features per sample, \(model) takes \(network.inputCount)")
@@ -93,8 +74,7 @@ struct EvalCommand: ParsableCommand {
             },
             outsideInputBox: outside)
         if json { return try Console.json(result) }
-        let source = patches.map { " + patches \($0)" } ?? (bundle.isEmpty ? "" : " + verified bundles \(bundle.joined(separator: ", "))")
-        Console.out("model \(model)\(source), data \(dataset.data): \(data.count) samples")
+        Console.out("model \(model)\(patchOptions.source), data \(dataset.data): \(data.count) samples")
         Console.out(String(format: "accuracy %.4f (%d of %d)", result.accuracy, total, data.count))
         Console.out("| class | samples | correct | accuracy |")
         Console.out("| ---: | ---: | ---: | ---: |")

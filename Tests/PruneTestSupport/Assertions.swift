@@ -21,3 +21,12 @@ extension Data {
         return copy
     }
 }
+
+/// |a − b| ≤ tolerance · max(1, |b|) for every entry.
+public func assertClose(_ actual: [Double], _ expected: [Double], relative tolerance: Double, _ what: String,
+                        file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.count, expected.count, "\(what): sizes", file: file, line: line)
+    for (i, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= tolerance * max(1, abs(b))) {
+        return XCTFail("\(what)[\(i)]: \(a) vs \(b) (tolerance \(tolerance))", file: file, line: line)
+    }
+}

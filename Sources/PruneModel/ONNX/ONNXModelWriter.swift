@@ -7,8 +7,8 @@ import SwiftProtobuf
 /// symbolic batch "N", the feature extractor's ops, Gemm(transB = 1) layers with a Relu
 /// between them, output "logits", and the input box and preprocessing as metadata_props.
 ///
-/// Design note: a patched network (later issues) is itself a ReLU network of this form, so it
-/// is exported through this same writer; no separate patch hook is needed.
+/// A patched network is the same graph plus nodes after the logits, written by an
+/// `ONNXLogitsExtension` (PruneRepair's patches), so protobuf stays in this module.
 public enum ONNXExport {
     public static let opsetVersion: Int64 = 13
     public static let irVersion: Int64 = 8
@@ -17,12 +17,27 @@ public enum ONNXExport {
     /// and bias of the network is exactly a Float32 value (lossless), else as DOUBLE, with the
     /// input and output declared in the same type. The bytes are deterministic.
     public static func data(of network: Network, producer: String) throws -> Data {
-        var graph = ONNXGraphWriter(float32: isFloat32Exact(network))
+        try data(of: network, producer: producer, logits: nil)
+    }
+
+    /// As above, with `logits` appending nodes that turn the network's logits into the
+    /// model's output. FLOAT only when the extension's constants are Float32 values too.
+    public static func data(of network: Network, producer: String, logits appended: (any ONNXLogitsExtension)?) throws -> Data {
+        var graph = ONNXGraphWriter(float32: storesFloat32(network, logits: appended))
         graph.writeInput(shape: network.input.shape)
         for layer in network.extractor.layers { graph.write(layer) }
         if network.extractor.outputShape.count > 1 { graph.writeFlatten() }
+        let features = graph.tip
+        var firstLayer: String?
         for (index, layer) in network.layers.enumerated() {
-            graph.writeGemm(layer, relu: index < network.layers.count - 1)
+            let z = graph.writeGemm(layer, relu: index < network.layers.count - 1)
+            if index == 0 && network.layers.count > 1 { firstLayer = z }
+        }
+        if let appended {
+            let head = ONNXHeadTensors(features: features, firstLayer: firstLayer, logits: graph.tip)
+            let output = try appended.write(into: &graph, head: head)
+            // writeOutput renames the last node's output, so the extension must end with it.
+            precondition(output == graph.tip, "an ONNX logits extension must end with the node that computes its output")
         }
         graph.writeOutput(classes: network.outputCount)
 
@@ -43,6 +58,11 @@ public enum ONNXExport {
         }
     }
 
+    /// Whether the export stores FLOAT (else DOUBLE): only when nothing is rounded.
+    public static func storesFloat32(_ network: Network, logits appended: (any ONNXLogitsExtension)? = nil) -> Bool {
+        isFloat32Exact(network) && (appended?.isFloat32Exact ?? true)
+    }
+
     /// Whether Float32 storage loses nothing: every dense and convolution weight and bias.
     static func isFloat32Exact(_ network: Network) -> Bool {
         func exact(_ v: [Double]) -> Bool { v.allSatisfy { Double(Float($0)) == $0 } }
@@ -54,11 +74,11 @@ public enum ONNXExport {
 }
 
 /// Builds the GraphProto node by node, naming tensors in order so output is reproducible.
-struct ONNXGraphWriter {
+public struct ONNXGraphWriter {
     let float32: Bool
-    private(set) var proto = Onnx_GraphProto()
+    var proto = Onnx_GraphProto()
     /// The latest value on the data path.
-    private var tip = "input"
+    private(set) var tip = "input"
     private var counter = 0
 
     init(float32: Bool) {
@@ -109,27 +129,36 @@ struct ONNXGraphWriter {
         node("Flatten", attributes: [int("axis", 1)])
     }
 
-    mutating func writeGemm(_ layer: DenseLayer, relu: Bool) {
+    /// Returns the layer's pre-activation (the Gemm's output).
+    @discardableResult
+    mutating func writeGemm(_ layer: DenseLayer, relu: Bool) -> String {
         let w = name("dense.weight"), b = name("dense.bias")
         proto.initializer.append(realTensor(w, dims: [layer.outputs, layer.inputs], layer.weights))
         proto.initializer.append(realTensor(b, dims: [layer.outputs], layer.bias))
         node("Gemm", extraInputs: [w, b], attributes: [int("transB", 1)])
+        let z = tip
         if relu { node("Relu") }
+        return z
     }
 
     // MARK: building blocks
 
-    private mutating func name(_ stem: String) -> String {
+    mutating func name(_ stem: String) -> String {
         counter += 1
         return "\(stem).\(counter)"
     }
 
     /// Appends a node that consumes the data path (plus constants) and becomes its new end.
     private mutating func node(_ op: String, extraInputs: [String] = [], attributes: [Onnx_AttributeProto] = []) {
+        node(op, inputs: [tip] + extraInputs, attributes: attributes)
+    }
+
+    /// Appends a node with these inputs; its output becomes the end of the data path.
+    mutating func node(_ op: String, inputs: [String], attributes: [Onnx_AttributeProto]) {
         var n = Onnx_NodeProto()
         n.opType = op
         n.name = name(op)
-        n.input = [tip] + extraInputs
+        n.input = inputs
         n.output = [n.name + ".out"]
         n.attribute = attributes
         proto.node.append(n)
@@ -147,7 +176,7 @@ struct ONNXGraphWriter {
     }
 
     /// FLOAT or DOUBLE raw_data, little-endian, built byte by byte (no raw memory access).
-    private func realTensor(_ name: String, dims: [Int], _ values: [Double]) -> Onnx_TensorProto {
+    func realTensor(_ name: String, dims: [Int], _ values: [Double]) -> Onnx_TensorProto {
         var t = Onnx_TensorProto()
         t.name = name
         t.dims = dims.map(Int64.init)
@@ -162,7 +191,7 @@ struct ONNXGraphWriter {
         return t
     }
 
-    private func intTensor(_ name: String, _ values: [Int64]) -> Onnx_TensorProto {
+    func intTensor(_ name: String, _ values: [Int64]) -> Onnx_TensorProto {
         var t = Onnx_TensorProto()
         t.name = name
         t.dims = [Int64(values.count)]
@@ -171,7 +200,7 @@ struct ONNXGraphWriter {
         return t
     }
 
-    private func int(_ name: String, _ value: Int) -> Onnx_AttributeProto {
+    func int(_ name: String, _ value: Int) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
         a.type = .int
@@ -179,7 +208,7 @@ struct ONNXGraphWriter {
         return a
     }
 
-    private func ints(_ name: String, _ values: [Int]) -> Onnx_AttributeProto {
+    func ints(_ name: String, _ values: [Int]) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
         a.type = .ints
