@@ -4,9 +4,15 @@ public struct AuditStages: Sendable {
     public private(set) var seconds: [String: Double] = [:]
     /// Stage names in the order they were first charged.
     public private(set) var order: [String] = []
+    /// The process's peak resident memory (MB) when each stage was last charged, if a probe is set:
+    /// peaks only grow, so the stage where it jumps is the one that needed the memory.
+    public private(set) var peakMegabytes: [String: Double] = [:]
     private var last = ContinuousClock.now
+    private let memoryProbe: (@Sendable () -> Double)?
 
-    public init() {}
+    public init(memoryProbe: (@Sendable () -> Double)? = nil) {
+        self.memoryProbe = memoryProbe
+    }
 
     /// Charges the time since the previous lap (or since `reset`) to `stage`.
     public mutating func lap(_ stage: String) {
@@ -15,6 +21,7 @@ public struct AuditStages: Sendable {
         last = now
         if seconds[stage] == nil { order.append(stage) }
         seconds[stage, default: 0] += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        if let memoryProbe { peakMegabytes[stage] = memoryProbe() }
     }
 
     /// Starts the next lap now without charging anything.

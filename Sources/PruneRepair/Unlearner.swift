@@ -57,13 +57,15 @@ public struct Unlearner: Sendable {
         var patches = [Patch]()
         var gammas = [GammaChoice]()
         var regionCertificates = [(patch: Int, certificate: RegionCertificate)]()
+        // What each patch was built from, so a harmful target can be changed later.
+        var origins = [PatchOrigin]()
         var remaining = Array(0..<count)
         var rounds = 0
         while !remaining.isEmpty && rounds < configuration.maxRounds {
             rounds += 1
             let clusters = cluster(remaining, inputs: inputs, patterns: original.patterns, labels: labels, round: rounds)
             // Targets and member regions of every cluster, then all certificates in one batch.
-            var plans = [(target: Int, patterns: [ActivationPattern], certified: Range<Int>)]()
+            var plans = [(target: Int, patterns: [ActivationPattern], certified: Range<Int>, origin: PatchOrigin)]()
             var requests = [(pattern: ActivationPattern, target: Int)]()
             for members in clusters {
                 let rep = members.representative
@@ -73,7 +75,8 @@ public struct Unlearner: Sendable {
                 var patterns = [original.patterns[rep]]
                 for p in kept where !patterns.contains(original.patterns[p]) { patterns.append(original.patterns[p]) }
                 let certified = configuration.certify == .all ? patterns : [patterns[0]]
-                plans.append((target, patterns, requests.count..<(requests.count + certified.count)))
+                let origin = PatchOrigin(representative: rep, labels: Set([labels[rep]] + kept.map { labels[$0] }), tried: [target])
+                plans.append((target, patterns, requests.count..<(requests.count + certified.count), origin))
                 requests += certified.map { ($0, target) }
             }
             let certifyStart = Date()
@@ -82,20 +85,12 @@ public struct Unlearner: Sendable {
             let gammaStart = Date()
             defer { log(String(format: "round %d: γ calibration %.2f s", rounds, Date().timeIntervalSince(gammaStart))) }
             for plan in plans {
-                var worst = [Double](repeating: -Double.infinity, count: c)
-                for certificate in certificates[plan.certified] {
-                    for j in 0..<c where j != plan.target { worst[j] = max(worst[j], certificate.bounds[j]) }
-                    regionCertificates.append((patches.count, certificate))
-                }
-                worst[plan.target] = 0
-                // A hair above τ, so a verifier's rounding allowance on d_j − d_t never flips a claim
-                // that holds.
-                let offset = OffsetSolver.minimalOffset(bounds: worst, target: plan.target,
-                                                        margin: configuration.margin * (1 + 1e-9) + 1e-12)
-                let bound = Patch.requiredBound(offset: offset, linear: nil, box: box)
+                for certificate in certificates[plan.certified] { regionCertificates.append((patches.count, certificate)) }
                 let gamma = chooseGamma(plan.patterns, calibration: calibration, patchIndex: patches.count)
                 gammas.append(gamma)
-                patches.append(Patch(members: plan.patterns, gamma: gamma.chosen, offset: offset, bound: bound, target: plan.target))
+                patches.append(patch(members: plan.patterns, gamma: gamma.chosen, target: plan.target,
+                                     certificates: Array(certificates[plan.certified])))
+                origins.append(plan.origin)
             }
             let margins = try pointMargins(PatchedNetwork(network: network, patches: patches), inputs: inputs, labels: labels)
             remaining = (0..<count).filter { !(margins[$0] > configuration.margin) }
@@ -109,10 +104,53 @@ public struct Unlearner: Sendable {
         // Each region claims that the labels of the forgotten points inside it lose to the target.
         var labelsInRegion = [ActivationPattern: [Int]]()
         for i in 0..<count { labelsInRegion[original.patterns[i], default: []].append(labels[i]) }
-        let claims = regionCertificates.map { entry in
-            (patch: entry.patch, certificate: entry.certificate, rows: labelsInRegion[entry.certificate.pattern] ?? [])
+        func claims() -> [(patch: Int, certificate: RegionCertificate, rows: [Int])] {
+            regionCertificates.map { entry in
+                (patch: entry.patch, certificate: entry.certificate, rows: labelsInRegion[entry.certificate.pattern] ?? [])
+            }
         }
-        let (interference, sharpened) = analysis.analyse(certificates: claims, patches: patches)
+        var (interference, sharpened) = analysis.analyse(certificates: claims(), patches: patches)
+        // A region whose claim fails because another patch targets one of its labels, with no
+        // proof that the patch's gate stays closed there: retarget that patch (its next class
+        // by the representative's original logits, never a label it covers or one it harmed)
+        // and analyse again. Each pass only removes targets, so this ends.
+        for pass in 0..<configuration.retargetPasses {
+            var harmed = [Int: Set<Int>]()
+            for (q, result) in interference.enumerated() where result.patchedBound > -configuration.margin {
+                let rows = Set(labelsInRegion[regionCertificates[q].certificate.pattern] ?? [])
+                for (other, treatment) in result.treatments where treatment == .absorbed && rows.contains(patches[other].target) {
+                    harmed[other, default: []].formUnion(rows)
+                }
+            }
+            var retargeted = [(patch: Int, target: Int)]()
+            for k in harmed.keys.sorted() {
+                origins[k].tried.formUnion(harmed[k]!)
+                let logits = original.logits(of: origins[k].representative)
+                let allowed = logits.indices.filter { !origins[k].tried.contains($0 - logits.startIndex) && !origins[k].labels.contains($0 - logits.startIndex) }
+                guard let next = allowed.max(by: { (logits[$0], $1) < (logits[$1], $0) }) else { continue }
+                let target = next - logits.startIndex
+                origins[k].tried.insert(target)
+                retargeted.append((k, target))
+            }
+            if retargeted.isEmpty { break }
+            var requests = [(pattern: ActivationPattern, target: Int)]()
+            var slots = [[Int]]()
+            for (k, target) in retargeted {
+                let entries = regionCertificates.indices.filter { regionCertificates[$0].patch == k }
+                slots.append(entries)
+                requests += entries.map { (regionCertificates[$0].certificate.pattern, target) }
+            }
+            let fresh = try certifier.certify(requests)
+            var next = 0
+            for ((k, target), entries) in zip(retargeted, slots) {
+                let certificates = Array(fresh[next..<(next + entries.count)])
+                next += entries.count
+                for (e, certificate) in zip(entries, certificates) { regionCertificates[e] = (k, certificate) }
+                patches[k] = patch(members: patches[k].members, gamma: patches[k].gamma, target: target, certificates: certificates)
+            }
+            log("retarget pass \(pass + 1): \(retargeted.count) patch(es) moved to a target that no failing region claims")
+            (interference, sharpened) = analysis.analyse(certificates: claims(), patches: patches)
+        }
         var counts = [String: Int]()
         for r in interference {
             for t in r.treatments.values {
@@ -163,6 +201,30 @@ public struct Unlearner: Sendable {
         }
         return UnlearningResult(configuration: configuration, patches: patches, points: points,
                                 certificates: certificates, gammas: gammas, rounds: rounds)
+    }
+
+    /// Where a patch came from: the point whose logits rank its targets, the labels of the
+    /// points it covers (never a target) and the targets already used or ruled out.
+    struct PatchOrigin {
+        let representative: Int
+        let labels: Set<Int>
+        var tried: Set<Int>
+    }
+
+    /// The minimal constant patch over `members` that makes `target` win by τ on every
+    /// certified region (`certificates`, one per certified member).
+    func patch(members: [ActivationPattern], gamma: Double, target: Int, certificates: [RegionCertificate]) -> Patch {
+        let c = network.outputCount
+        var worst = [Double](repeating: -Double.infinity, count: c)
+        for certificate in certificates {
+            for j in 0..<c where j != target { worst[j] = max(worst[j], certificate.bounds[j]) }
+        }
+        worst[target] = 0
+        // A hair above τ, so a verifier's rounding allowance on d_j − d_t never flips a claim
+        // that holds.
+        let offset = OffsetSolver.minimalOffset(bounds: worst, target: target, margin: configuration.margin * (1 + 1e-9) + 1e-12)
+        let bound = Patch.requiredBound(offset: offset, linear: nil, box: box)
+        return Patch(members: members, gamma: gamma, offset: offset, bound: bound, target: target)
     }
 
     struct PatternKey: Hashable {

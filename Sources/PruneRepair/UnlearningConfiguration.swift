@@ -39,11 +39,14 @@ public struct UnlearningConfiguration: Sendable, Equatable {
     public var gamma: GammaPolicy
     /// γ used when no reference data is given for calibration.
     public var defaultGamma: Double
-    /// Clusters per round; nil means one per point still remembered (every point its own patch).
+    /// Clusters per round; nil means one per region still remembered (points sharing a region
+    /// and a label share a patch).
     public var clusters: Int?
     public var maxRounds: Int
     public var seed: UInt64
     public var fastSteps: Int
+    /// Passes that move a patch off a target which breaks another region's claim (0: never).
+    public var retargetPasses = 3
 
     public init(margin: Double = 0.01, certify: CertifyPolicy = .all, bounds: BoundMode = .fast,
                 target: TargetPolicy = .runnerUp, gamma: GammaPolicy = .calibrated(safety: 2),

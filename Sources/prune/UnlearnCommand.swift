@@ -51,7 +51,7 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Region bounds: fast (dual first-order, default) or exact (one CLP LP per spec row).")
     var bounds: BoundMode = .fast
 
-    @Option(help: "Target class: runner-up (default), common (one class for the request; default with --class) or random (seeded).")
+    @Option(help: "Target class: runner-up (default), common (one class for the request; default with --class) or random (seeded). A patch whose target breaks another forgotten region's claim moves to its next class (up to 3 passes).")
     var target: TargetPolicy?
 
     @Option(help: "Gate sharpness γ: 'auto' (calibrated on --retained, times --gamma-safety) or a number.")

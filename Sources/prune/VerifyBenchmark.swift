@@ -44,7 +44,7 @@ struct VerifyBenchmark: ParsableCommand {
 
     func run() throws {
         BLAS.threadCount = threads
-        var stages = AuditStages()
+        var stages = AuditStages(memoryProbe: { UnlearnBenchmark.peakResidentMegabytes() })
         let keys = try trust.map { try PublicKey(pemFile: $0) }
         let auditorKey = try key.map { try PrivateKey(pemFile: $0) } ?? PrivateKey.generate(.ed25519)
         var inputs = Auditor.Inputs(model: model, bundles: bundle, trustedKeys: keys,
@@ -64,13 +64,13 @@ struct VerifyBenchmark: ParsableCommand {
         let reports = outcome.points
         let counts = Dictionary(grouping: reports, by: \.verdict).mapValues(\.count)
         let bundleBytes = try bundle.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: $1)[.size] as? NSNumber)?.intValue ?? 0) }
-        Console.out("| stage | seconds | share |")
-        Console.out("| --- | ---: | ---: |")
+        Console.out("| stage | seconds | share | peak RSS by then, MB |")
+        Console.out("| --- | ---: | ---: | ---: |")
         for name in stages.order {
             let s = stages.seconds[name]!
-            Console.out(String(format: "| %@ | %.3f | %.1f %% |", name, s, 100 * s / max(total, 1e-12)))
+            Console.out(String(format: "| %@ | %.3f | %.1f %% | %.0f |", name, s, 100 * s / max(total, 1e-12), stages.peakMegabytes[name] ?? 0))
         }
-        Console.out(String(format: "| total | %.3f | 100 %% |", total))
+        Console.out(String(format: "| total | %.3f | 100 %% | |", total))
         Console.out(String(format: "points %d (%@), bundles %d (%d bytes, certificates re-read for %d), report %d bytes, BLAS threads %d",
                            reports.count,
                            PointVerdict.allCases.compactMap { v in counts[v].map { "\(v.rawValue) \($0)" } }.joined(separator: ", "),

@@ -68,6 +68,49 @@ final class UnlearnerTests: XCTestCase {
         XCTAssertEqual(result.points.map(\.claim), [.regionCertified, .regionCertified, .regionCertified])
     }
 
+    /// Two forgotten points in neighbouring regions, where the first point's runner-up is the
+    /// second point's label: the first patch pushes that label up next door, and when its gate
+    /// cannot be proved closed there the second region's claim fails. Retargeting moves the
+    /// first patch to another class, and both regions end certified. The cases are found by a
+    /// seeded search; the test fails if the search finds none.
+    func testRetargetingRepairsAClaimBrokenByANeighboursTarget() throws {
+        var repaired = 0
+        for s in 0..<60 where repaired < 2 {
+            let net = try randomNetwork([3, 10, 8, 4], seed: 700 + UInt64(s))
+            var rng = SeededGenerator(seed: 900 + UInt64(s))
+            let x1 = (0..<3).map { _ in 0.2 + 0.6 * rng.unit() }
+            let e1 = try net.evaluate(x1)
+            let y1 = e1.predictions[0]
+            let runnerUp = Unlearner.runnerUp(label: y1, logits: e1.logits(of: 0))
+            // A neighbour along a random direction: the first point past x1's region with label `runnerUp`.
+            let direction = (0..<3).map { _ in 2 * rng.unit() - 1 }
+            var x2: [Double]? = nil
+            for step in 1...200 {
+                let x = zip(x1, direction).map { min(1, max(0, $0 + 0.004 * Double(step) * $1)) }
+                let e = try net.evaluate(x)
+                if e.patterns[0] != e1.patterns[0] {
+                    if e.predictions[0] == runnerUp { x2 = x }
+                    break
+                }
+            }
+            guard let x2 else { continue }
+            let y = [y1, runnerUp]
+            let reference = try labelledPoints(net, count: 200, seed: 3)
+            var config = UnlearningConfiguration(margin: 0.05)
+            config.retargetPasses = 0
+            let without = try Unlearner(network: net, configuration: config).run(forget: x1 + x2, labels: y, reference: reference.x)
+            guard without.points.contains(where: { $0.claim != .regionCertified }) else { continue }
+            config.retargetPasses = 3
+            let with = try Unlearner(network: net, configuration: config).run(forget: x1 + x2, labels: y, reference: reference.x)
+            XCTAssertTrue(with.points.allSatisfy { $0.claim == .regionCertified }, "seed \(s): retargeting certifies both")
+            let first = try XCTUnwrap(with.points[0].patch)
+            XCTAssertNotEqual(with.patches[first].target, runnerUp, "seed \(s): the first patch left the neighbour's label")
+            XCTAssertNotEqual(with.patches[first].target, y1)
+            repaired += 1
+        }
+        XCTAssertGreaterThan(repaired, 0, "the search found no case where a neighbour's target broke a claim")
+    }
+
     func testEveryPointForgottenAndRunsAreDeterministic() throws {
         let net = try randomNetwork([5, 14, 10, 3], seed: 501)
         let forget = try labelledPoints(net, count: 12, seed: 4)
