@@ -1,0 +1,170 @@
+/// Element-wise Float64 kernels of the pattern-fixed passes and the dual-bound optimiser, the
+/// loops between their matrix products. Patterns arrive as flat per-row 0/1 masks (or ±1
+/// signs); a mask of one row (`maskRows == 1`) applies to every row. They run over raw buffers
+/// (bounds checked once per call) and keep each element's arithmetic, and each sum's order,
+/// exactly as written, so results do not depend on which code path computed them.
+public enum MaskKernels {
+    /// Each of the first `rows` rows (width `bias.count`) of `matrix` set to `bias`: the bias
+    /// term a product then accumulates onto.
+    public static func fillRows(_ matrix: inout [Double], rows: Int, with bias: [Double]) {
+        let n = bias.count
+        precondition(rows * n <= matrix.count, "fillRows: matrix too small")
+        bias.withUnsafeBufferPointer { b in
+            matrix.withUnsafeMutableBufferPointer { z in
+                for r in 0..<rows {
+                    let base = r * n
+                    for j in 0..<n { z[base + j] = b[j] }
+                }
+            }
+        }
+    }
+
+    /// For each of `rows` rows of width `width` in `z`: copies the row into `copy` at
+    /// `copy[r * copyStride + copyOffset …]` (unless `copy` is nil), then zeroes the entries
+    /// whose mask `masks[r' * maskStride + maskOffset + j]` is 0 (r' = r, or 0 for one mask).
+    /// The forward pass's ReLU with a fixed pattern, recording the pre-activations.
+    public static func recordAndMask(_ z: inout [Double], rows: Int, width: Int,
+                                     copy: inout [Double], copyStride: Int, copyOffset: Int,
+                                     masks: [Double], maskRows: Int, maskStride: Int, maskOffset: Int) {
+        precondition(rows * width <= z.count, "recordAndMask: rows too long")
+        precondition(rows == 0 || (rows - 1) * copyStride + copyOffset + width <= copy.count, "recordAndMask: copy too small")
+        checkMasks(masks, rows: rows, maskRows: maskRows, width: width, stride: maskStride, offset: maskOffset)
+        masks.withUnsafeBufferPointer { mask in
+            copy.withUnsafeMutableBufferPointer { copy in
+                z.withUnsafeMutableBufferPointer { z in
+                    for r in 0..<rows {
+                        let row = r * width, out = r * copyStride + copyOffset
+                        let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
+                        for j in 0..<width {
+                            copy[out + j] = z[row + j]
+                            if mask[m + j] == 0 { z[row + j] = 0 }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// g ← D g (+ h): zeroes the entries of `g` (rows × width) whose mask is 0, then adds the
+    /// matching slice `h[r * hStride + hOffset …]` when given. The backward pass through a
+    /// fixed ReLU with a cotangent injected on its pre-activations.
+    public static func maskAndAdd(_ g: inout [Double], rows: Int, width: Int,
+                                  masks: [Double], maskRows: Int, maskStride: Int, maskOffset: Int,
+                                  adding h: [Double]?, hStride: Int, hOffset: Int) {
+        precondition(rows * width <= g.count, "maskAndAdd: rows too long")
+        checkMasks(masks, rows: rows, maskRows: maskRows, width: width, stride: maskStride, offset: maskOffset)
+        if let h {
+            precondition(rows == 0 || (rows - 1) * hStride + hOffset + width <= h.count, "maskAndAdd: h too small")
+        }
+        masks.withUnsafeBufferPointer { mask in
+            g.withUnsafeMutableBufferPointer { g in
+                for r in 0..<rows {
+                    let row = r * width
+                    let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
+                    for j in 0..<width where mask[m + j] == 0 { g[row + j] = 0 }
+                }
+                guard let h else { return }
+                h.withUnsafeBufferPointer { h in
+                    for r in 0..<rows {
+                        let row = r * width, from = r * hStride + hOffset
+                        for j in 0..<width { g[row + j] += h[from + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// out[i] = x[i] · s[i'] for the first rows × width entries, with s one row (width) for
+    /// all rows when `signRows == 1`, else rows × width. Multiplying by ±1 is exact.
+    public static func multiply(_ x: [Double], bySigns s: [Double], signRows: Int, rows: Int, width: Int,
+                                into out: inout [Double]) {
+        precondition(rows * width <= x.count && rows * width <= out.count, "multiply: too many entries")
+        precondition(signRows == 1 ? s.count >= width : s.count >= rows * width, "multiply: signs too short")
+        x.withUnsafeBufferPointer { x in
+            s.withUnsafeBufferPointer { s in
+                out.withUnsafeMutableBufferPointer { out in
+                    for r in 0..<rows {
+                        let row = r * width, sRow = signRows == 1 ? 0 : row
+                        for j in 0..<width { out[row + j] = x[row + j] * s[sRow + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// totals[r] += Σ_j a[r·width + j] · b[r·width + j], accumulated left to right onto the
+    /// running total (the same rounding as a scalar loop).
+    public static func accumulateRowDots(_ a: [Double], _ b: [Double], rows: Int, width: Int, into totals: inout [Double]) {
+        precondition(rows * width <= a.count && rows * width <= b.count && rows <= totals.count, "accumulateRowDots: too many entries")
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                totals.withUnsafeMutableBufferPointer { totals in
+                    for r in 0..<rows {
+                        var total = totals[r]
+                        let row = r * width
+                        for j in 0..<width { total += a[row + j] * b[row + j] }
+                        totals[r] = total
+                    }
+                }
+            }
+        }
+    }
+
+    /// The box maximum of rows of linear functions: for each row r of `g` (rows × width),
+    /// corner_c = upper_c where g_c ≥ 0 and lower_c elsewhere, written to `corners`, and
+    /// totals[r] += Σ_c g_c · corner_c left to right.
+    public static func boxMaximum(_ g: [Double], rows: Int, width: Int, lower: [Double], upper: [Double],
+                                  corners: inout [Double], totals: inout [Double]) {
+        precondition(rows * width <= g.count && rows * width <= corners.count && rows <= totals.count,
+                     "boxMaximum: too many entries")
+        precondition(lower.count >= width && upper.count >= width, "boxMaximum: box too small")
+        g.withUnsafeBufferPointer { g in
+            lower.withUnsafeBufferPointer { lower in
+                upper.withUnsafeBufferPointer { upper in
+                    corners.withUnsafeMutableBufferPointer { corners in
+                        totals.withUnsafeMutableBufferPointer { totals in
+                            for r in 0..<rows {
+                                var total = totals[r]
+                                let row = r * width
+                                for c in 0..<width {
+                                    let gc = g[row + c]
+                                    let corner = gc >= 0 ? upper[c] : lower[c]
+                                    corners[row + c] = corner
+                                    total += gc * corner
+                                }
+                                totals[r] = total
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One projected Adam step on every entry: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², then
+    /// w ← clamp(w − lr·(m/c1)/(√(v/c2) + ε)) into [lower, upper] (upper may be +∞).
+    public static func projectedAdamStep(weights w: inout [Double], first m: inout [Double], second v: inout [Double],
+                                         gradient g: [Double], learningRate lr: Double, beta1: Double, beta2: Double,
+                                         epsilon: Double, c1: Double, c2: Double, lower: Double, upper: Double) {
+        precondition(w.count <= m.count && w.count <= v.count && w.count <= g.count, "projectedAdamStep: sizes differ")
+        g.withUnsafeBufferPointer { g in
+            w.withUnsafeMutableBufferPointer { w in
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        for i in 0..<w.count {
+                            let gi = g[i]
+                            m[i] = beta1 * m[i] + (1 - beta1) * gi
+                            v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
+                            w[i] = min(upper, max(lower, w[i] - lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func checkMasks(_ masks: [Double], rows: Int, maskRows: Int, width: Int, stride: Int, offset: Int) {
+        precondition(maskRows == 1 || maskRows == rows, "masks: need one row, or one per row")
+        precondition(rows == 0 || (maskRows - 1) * stride + offset + width <= masks.count, "masks: too few entries")
+    }
+}
