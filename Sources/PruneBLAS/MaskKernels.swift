@@ -35,9 +35,11 @@ public enum MaskKernels {
                     for r in 0..<rows {
                         let row = r * width, out = r * copyStride + copyOffset
                         let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
+                        // A select, not a branch: about half the neurons are off, in no order.
                         for j in 0..<width {
-                            copy[out + j] = z[row + j]
-                            if mask[m + j] == 0 { z[row + j] = 0 }
+                            let value = z[row + j]
+                            copy[out + j] = value
+                            z[row + j] = mask[m + j] == 0 ? 0 : value
                         }
                     }
                 }
@@ -61,7 +63,10 @@ public enum MaskKernels {
                 for r in 0..<rows {
                     let row = r * width
                     let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
-                    for j in 0..<width where mask[m + j] == 0 { g[row + j] = 0 }
+                    for j in 0..<width {
+                        let value = g[row + j]
+                        g[row + j] = mask[m + j] == 0 ? 0 : value
+                    }
                 }
                 guard let h else { return }
                 h.withUnsafeBufferPointer { h in
@@ -110,6 +115,41 @@ public enum MaskKernels {
         }
     }
 
+    /// totals[r] += Σ_j (a·b + c·d)[r·width + j], each pair summed first, then accumulated left
+    /// to right onto the running total.
+    public static func accumulateRowDotPairs(_ a: [Double], _ b: [Double], _ c: [Double], _ d: [Double],
+                                             rows: Int, width: Int, into totals: inout [Double]) {
+        let n = rows * width
+        precondition(n <= a.count && n <= b.count && n <= c.count && n <= d.count && rows <= totals.count,
+                     "accumulateRowDotPairs: too many entries")
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeBufferPointer { c in
+                    d.withUnsafeBufferPointer { d in
+                        totals.withUnsafeMutableBufferPointer { totals in
+                            for r in 0..<rows {
+                                var total = totals[r]
+                                let row = r * width
+                                for j in 0..<width { total += a[row + j] * b[row + j] + c[row + j] * d[row + j] }
+                                totals[r] = total
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// x[i] += y[i] for the first `count` entries.
+    public static func add(_ y: [Double], to x: inout [Double], count: Int) {
+        precondition(count <= x.count && count <= y.count, "add: too many entries")
+        y.withUnsafeBufferPointer { y in
+            x.withUnsafeMutableBufferPointer { x in
+                for i in 0..<count { x[i] += y[i] }
+            }
+        }
+    }
+
     /// The box maximum of rows of linear functions: for each row r of `g` (rows × width),
     /// corner_c = upper_c where g_c ≥ 0 and lower_c elsewhere, written to `corners`, and
     /// totals[r] += Σ_c g_c · corner_c left to right.
@@ -127,8 +167,10 @@ public enum MaskKernels {
                                 var total = totals[r]
                                 let row = r * width
                                 for c in 0..<width {
-                                    let gc = g[row + c]
-                                    let corner = gc >= 0 ? upper[c] : lower[c]
+                                    // Both bounds loaded first, so the choice compiles to a select, not a
+                                    // branch the signs of g would mispredict half the time.
+                                    let gc = g[row + c], hi = upper[c], lo = lower[c]
+                                    let corner = gc >= 0 ? hi : lo
                                     corners[row + c] = corner
                                     total += gc * corner
                                 }
