@@ -20,26 +20,36 @@ public enum MaskKernels {
     }
 
     /// For each of `rows` rows of width `width` in `z`: copies the row into `copy` at
-    /// `copy[r * copyStride + copyOffset …]` (unless `copy` is nil), then zeroes the entries
-    /// whose mask `masks[r' * maskStride + maskOffset + j]` is 0 (r' = r, or 0 for one mask).
-    /// The forward pass's ReLU with a fixed pattern, recording the pre-activations.
+    /// `copy[r * copyStride + copyOffset …]`, times the row's signs when `signs` (laid out like
+    /// the masks) is given, then zeroes the entries whose mask
+    /// `masks[r' * maskStride + maskOffset + j]` is 0 (r' = r, or 0 for one mask row).
+    /// The forward pass's ReLU with a fixed pattern, recording the pre-activations (or the
+    /// slacks s ⊙ z, which the dual optimiser needs, without another pass).
     public static func recordAndMask(_ z: inout [Double], rows: Int, width: Int,
                                      copy: inout [Double], copyStride: Int, copyOffset: Int,
-                                     masks: [Double], maskRows: Int, maskStride: Int, maskOffset: Int) {
+                                     masks: [Double], signs: [Double]? = nil, maskRows: Int, maskStride: Int, maskOffset: Int) {
         precondition(rows * width <= z.count, "recordAndMask: rows too long")
         precondition(rows == 0 || (rows - 1) * copyStride + copyOffset + width <= copy.count, "recordAndMask: copy too small")
         checkMasks(masks, rows: rows, maskRows: maskRows, width: width, stride: maskStride, offset: maskOffset)
+        precondition(signs == nil || signs!.count == masks.count, "recordAndMask: signs do not match the masks")
+        let scale = signs ?? masks
         masks.withUnsafeBufferPointer { mask in
-            copy.withUnsafeMutableBufferPointer { copy in
-                z.withUnsafeMutableBufferPointer { z in
-                    for r in 0..<rows {
-                        let row = r * width, out = r * copyStride + copyOffset
-                        let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
-                        // A select, not a branch: about half the neurons are off, in no order.
-                        for j in 0..<width {
-                            let value = z[row + j]
-                            copy[out + j] = value
-                            z[row + j] = mask[m + j] == 0 ? 0 : value
+            scale.withUnsafeBufferPointer { sign in
+                copy.withUnsafeMutableBufferPointer { copy in
+                    z.withUnsafeMutableBufferPointer { z in
+                        for r in 0..<rows {
+                            let row = r * width, out = r * copyStride + copyOffset
+                            let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
+                            if signs == nil {
+                                for j in 0..<width { copy[out + j] = z[row + j] }
+                            } else {
+                                for j in 0..<width { copy[out + j] = z[row + j] * sign[m + j] }
+                            }
+                            // A select, not a branch: about half the neurons are off, in no order.
+                            for j in 0..<width {
+                                let value = z[row + j]
+                                z[row + j] = mask[m + j] == 0 ? 0 : value
+                            }
                         }
                     }
                 }
@@ -167,10 +177,11 @@ public enum MaskKernels {
                                 var total = totals[r]
                                 let row = r * width
                                 for c in 0..<width {
-                                    // Both bounds loaded first, so the choice compiles to a select, not a
-                                    // branch the signs of g would mispredict half the time.
-                                    let gc = g[row + c], hi = upper[c], lo = lower[c]
-                                    let corner = gc >= 0 ? hi : lo
+                                    // The corner chosen by bit masks, not a branch: the signs of g are in
+                                    // no order, so a branch would be mispredicted half the time.
+                                    let gc = g[row + c]
+                                    let take = UInt64(bitPattern: gc >= 0 ? -1 : 0)
+                                    let corner = Double(bitPattern: (upper[c].bitPattern & take) | (lower[c].bitPattern & ~take))
                                     corners[row + c] = corner
                                     total += gc * corner
                                 }
@@ -184,20 +195,44 @@ public enum MaskKernels {
     }
 
     /// One projected Adam step on every entry: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², then
-    /// w ← clamp(w − lr·(m/c1)/(√(v/c2) + ε)) into [lower, upper] (upper may be +∞).
+    /// w ← clamp(w − lr·(m/c1)/(√(v/c2) + ε)) into [lower, upper] (upper may be +∞), clamped
+    /// as max(lower, ·) then min(upper, ·) with Swift's rules (NaN goes to `lower`). Four
+    /// entries at a time: each lane does the scalar arithmetic, so results are the same.
     public static func projectedAdamStep(weights w: inout [Double], first m: inout [Double], second v: inout [Double],
                                          gradient g: [Double], learningRate lr: Double, beta1: Double, beta2: Double,
                                          epsilon: Double, c1: Double, c2: Double, lower: Double, upper: Double) {
         precondition(w.count <= m.count && w.count <= v.count && w.count <= g.count, "projectedAdamStep: sizes differ")
+        typealias Lanes = SIMD4<Double>
+        let (b1, b2, d1, d2) = (Lanes(repeating: beta1), Lanes(repeating: beta2), Lanes(repeating: 1 - beta1), Lanes(repeating: 1 - beta2))
+        let (rate, e, k1, k2) = (Lanes(repeating: lr), Lanes(repeating: epsilon), Lanes(repeating: c1), Lanes(repeating: c2))
+        let (lo, hi) = (Lanes(repeating: lower), Lanes(repeating: upper))
         g.withUnsafeBufferPointer { g in
             w.withUnsafeMutableBufferPointer { w in
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<w.count {
+                        let count = w.count, whole = count - count % 4
+                        var i = 0
+                        while i < whole {
+                            let gi = Lanes(g[i], g[i + 1], g[i + 2], g[i + 3])
+                            let mi = b1 * Lanes(m[i], m[i + 1], m[i + 2], m[i + 3]) + d1 * gi
+                            let vi = b2 * Lanes(v[i], v[i + 1], v[i + 2], v[i + 3]) + d2 * gi * gi
+                            let step = Lanes(w[i], w[i + 1], w[i + 2], w[i + 3]) - rate * (mi / k1) / ((vi / k2).squareRoot() + e)
+                            // max(lower, x) = x >= lower ? x : lower; min(upper, x) = x < upper ? x : upper.
+                            let low = lo.replacing(with: step, where: step .>= lo)
+                            let wi = hi.replacing(with: low, where: low .< hi)
+                            for j in 0..<4 {
+                                m[i + j] = mi[j]
+                                v[i + j] = vi[j]
+                                w[i + j] = wi[j]
+                            }
+                            i += 4
+                        }
+                        while i < count {
                             let gi = g[i]
                             m[i] = beta1 * m[i] + (1 - beta1) * gi
                             v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
                             w[i] = min(upper, max(lower, w[i] - lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)))
+                            i += 1
                         }
                     }
                 }

@@ -27,8 +27,9 @@ extension Network {
     }
 
     /// As above with the patterns as masks, writing into caller-owned buffers (resized to k × N
-    /// and k × C when they differ) so that repeated passes allocate nothing.
-    public func patternFixedForward(masks: PatternMasks, features x: [Double], count k: Int,
+    /// and k × C when they differ) so that repeated passes allocate nothing. With `signed`,
+    /// `pre` receives the slacks s ⊙ z_π(x) (s = +1 active, −1 inactive) instead of z_π(x).
+    public func patternFixedForward(masks: PatternMasks, features x: [Double], count k: Int, signed: Bool = false,
                                     preactivations pre: inout [Double], logits: inout [Double],
                                     scratch: inout PatternFixedScratch) {
         let n = hiddenCount
@@ -55,7 +56,8 @@ extension Network {
                       a: index == 0 ? x : current, lda: layer.inputs, b: layer.weights, ldb: layer.inputs,
                       beta: 1, c: &next, ldc: layer.outputs)
             MaskKernels.recordAndMask(&next, rows: k, width: layer.outputs, copy: &pre, copyStride: n, copyOffset: offset,
-                                      masks: masks.active, maskRows: masks.rows, maskStride: n, maskOffset: offset)
+                                      masks: masks.active, signs: signed ? masks.signs : nil,
+                                      maskRows: masks.rows, maskStride: n, maskOffset: offset)
             offset += layer.outputs
             swap(&current, &next)
         }

@@ -129,11 +129,7 @@ public struct DualProblem: Sendable {
 
     /// As above at `workspace.corners`, into `workspace.slacks`.
     func slackGradient(workspace w: inout DualWorkspace) {
-        let n = network.hiddenCount
-        network.patternFixedForward(masks: masks, features: w.corners, count: count,
-                                    preactivations: &w.preactivations, logits: &w.logits, scratch: &w.scratch)
-        if w.slacks.count != count * n { w.slacks = [Double](repeating: 0, count: count * n) }
-        MaskKernels.multiply(w.preactivations, bySigns: masks.signs, signRows: masks.rows, rows: count, width: n,
-                             into: &w.slacks)
+        network.patternFixedForward(masks: masks, features: w.corners, count: count, signed: true,
+                                    preactivations: &w.slacks, logits: &w.logits, scratch: &w.scratch)
     }
 }

@@ -12,10 +12,8 @@ struct DualWorkspace {
     var values = [Double]()
     /// The maximising box corner per row, k × featureCount.
     var corners = [Double]()
-    /// Pattern-fixed pre-activations and logits at the corners.
-    var preactivations = [Double]()
-    var logits = [Double]()
-    /// ∂U/∂y = s ⊙ z_π(corner), k × N.
+    /// ∂U/∂y = s ⊙ z_π(corner), k × N, and the logits at the corners (unused).
     var slacks = [Double]()
+    var logits = [Double]()
     var scratch = PatternFixedScratch()
 }

@@ -45,7 +45,7 @@ public struct SeparationOptimizer: Sendable {
 
         // Buffers reused by every step.
         var h = [Double](repeating: 0, count: k * n), ys = h, gradientW = h, gradientY = h
-        var zMember = [Double](), zRegion = [Double](), logits = [Double]()
+        var logits = [Double]()
         var gw = [Double](), gy = [Double](), scratch = PatternFixedScratch()
         var values = [Double](repeating: 0, count: k), corners = [Double](repeating: 0, count: k * m)
         func evaluate() {
@@ -68,12 +68,10 @@ public struct SeparationOptimizer: Sendable {
         for step in 1...max(1, steps) {
             if zip(best, goals).allSatisfy({ $0 <= $1 }) { break }
             // ∂U/∂ω_i = σ′_i z′_i(x*), ∂U/∂y_i = s_i z_{π,i}(x*) at the current corner.
-            network.patternFixedForward(masks: memberMasks, features: corners, count: k,
-                                        preactivations: &zMember, logits: &logits, scratch: &scratch)
-            network.patternFixedForward(masks: regionMasks, features: corners, count: k,
-                                        preactivations: &zRegion, logits: &logits, scratch: &scratch)
-            MaskKernels.multiply(zMember, bySigns: sigma, signRows: memberMasks.rows, rows: k, width: n, into: &gradientW)
-            MaskKernels.multiply(zRegion, bySigns: sign, signRows: regionMasks.rows, rows: k, width: n, into: &gradientY)
+            network.patternFixedForward(masks: memberMasks, features: corners, count: k, signed: true,
+                                        preactivations: &gradientW, logits: &logits, scratch: &scratch)
+            network.patternFixedForward(masks: regionMasks, features: corners, count: k, signed: true,
+                                        preactivations: &gradientY, logits: &logits, scratch: &scratch)
             let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
             let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
             MaskKernels.projectedAdamStep(weights: &w, first: &firstW, second: &secondW, gradient: gradientW,
