@@ -17,6 +17,16 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// Runs `body` with OpenBLAS limited to `threads` worker threads, then restores the count.
+    /// For callers whose results must not depend on the machine: OpenBLAS's threaded LAPACK
+    /// (the LU factorisations CLP runs) rounds differently with the thread count.
+    public static func withThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        let saved = threadCount
+        threadCount = threads
+        defer { threadCount = saved }
+        return try body()
+    }
+
     /// C ← alpha · op(A) · op(B) + beta · C, with op(A) m×k, op(B) k×n and C m×n (Float64).
     public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Double = 1, a: [Double], lda: Int, b: [Double], ldb: Int,

@@ -20,28 +20,47 @@ extension Network {
         precondition(x.count % featureCount == 0, "points do not fit the network")
         let k = x.count / featureCount
         checkPatterns(patterns, rows: k)
-        var a = x
-        var pre = [Double](repeating: 0, count: k * hiddenCount)
+        var pre = [Double](), logits = [Double](), scratch = PatternFixedScratch()
+        patternFixedForward(masks: PatternMasks(patterns, width: hiddenCount), features: x, count: k,
+                            preactivations: &pre, logits: &logits, scratch: &scratch)
+        return (pre, logits)
+    }
+
+    /// As above with the patterns as masks, writing into caller-owned buffers (resized to k × N
+    /// and k × C when they differ) so that repeated passes allocate nothing. With `signed`,
+    /// `pre` receives the slacks s ⊙ z_π(x) (s = +1 active, −1 inactive) instead of z_π(x).
+    public func patternFixedForward(masks: PatternMasks, features x: [Double], count k: Int, signed: Bool = false,
+                                    preactivations pre: inout [Double], logits: inout [Double],
+                                    scratch: inout PatternFixedScratch) {
+        let n = hiddenCount
+        precondition(x.count >= k * featureCount, "points do not fit the network")
+        checkMasks(masks, rows: k)
+        if pre.count != k * n { pre = [Double](repeating: 0, count: k * n) }
+        if logits.count != k * outputCount { logits = [Double](repeating: 0, count: k * outputCount) }
+        // Hidden outputs ping-pong between the two scratch buffers (moved out so they stay unique).
+        var current = scratch.take(first: true, count: k * widestHidden)
+        var next = scratch.take(first: false, count: k * widestHidden)
+        defer { scratch.restore(current, next) }
         var offset = 0
         for (index, layer) in layers.enumerated() {
-            var z = [Double](repeating: 0, count: k * layer.outputs)
-            for r in 0..<k {
-                for j in 0..<layer.outputs { z[r * layer.outputs + j] = layer.bias[j] }
+            let last = index == layers.count - 1
+            if last {
+                MaskKernels.fillRows(&logits, rows: k, with: layer.bias)
+                BLAS.gemm(.none, .transposed, m: k, n: layer.outputs, k: layer.inputs,
+                          a: index == 0 ? x : current, lda: layer.inputs, b: layer.weights, ldb: layer.inputs,
+                          beta: 1, c: &logits, ldc: layer.outputs)
+                return
             }
+            MaskKernels.fillRows(&next, rows: k, with: layer.bias)
             BLAS.gemm(.none, .transposed, m: k, n: layer.outputs, k: layer.inputs,
-                      a: a, lda: layer.inputs, b: layer.weights, ldb: layer.inputs, beta: 1, c: &z, ldc: layer.outputs)
-            if index == layers.count - 1 { return (pre, z) }
-            for r in 0..<k {
-                let pattern = patterns.count == 1 ? patterns[0] : patterns[r]
-                for j in 0..<layer.outputs {
-                    pre[r * hiddenCount + offset + j] = z[r * layer.outputs + j]
-                    if !pattern[offset + j] { z[r * layer.outputs + j] = 0 }
-                }
-            }
+                      a: index == 0 ? x : current, lda: layer.inputs, b: layer.weights, ldb: layer.inputs,
+                      beta: 1, c: &next, ldc: layer.outputs)
+            MaskKernels.recordAndMask(&next, rows: k, width: layer.outputs, copy: &pre, copyStride: n, copyOffset: offset,
+                                      masks: masks.active, signs: signed ? masks.signs : nil,
+                                      maskRows: masks.rows, maskStride: n, maskOffset: offset)
             offset += layer.outputs
-            a = z
+            swap(&current, &next)
         }
-        fatalError("unreachable: a network has at least one layer")
     }
 
     /// Vector–Jacobian product through the pattern-fixed head, for `k` cotangents at once:
@@ -60,30 +79,43 @@ extension Network {
     public func pullback(patterns: [ActivationPattern], outputCotangents v: [Double], count k: Int,
                          hiddenCotangents h: [Double]? = nil) -> [Double] {
         checkPatterns(patterns, rows: k)
+        var result = [Double](), scratch = PatternFixedScratch()
+        pullback(masks: PatternMasks(patterns, width: hiddenCount), outputCotangents: v, count: k, hiddenCotangents: h,
+                 into: &result, scratch: &scratch)
+        return result
+    }
+
+    /// As above with the patterns as masks, writing U into `result` (resized to k × featureCount
+    /// when it differs) so that repeated passes allocate nothing.
+    public func pullback(masks: PatternMasks, outputCotangents v: [Double], count k: Int, hiddenCotangents h: [Double]?,
+                         into result: inout [Double], scratch: inout PatternFixedScratch) {
+        let n = hiddenCount
+        checkMasks(masks, rows: k)
         precondition(v.count == k * outputCount, "output cotangents are not k × C")
-        precondition(h == nil || h!.count == k * hiddenCount, "hidden cotangents are not k × N")
-        var g = v
-        var offset = hiddenCount
+        precondition(h == nil || h!.count == k * n, "hidden cotangents are not k × N")
+        if result.count != k * featureCount { result = [Double](repeating: 0, count: k * featureCount) }
+        var current = scratch.take(first: true, count: k * widestHidden)
+        var next = scratch.take(first: false, count: k * widestHidden)
+        defer { scratch.restore(current, next) }
+        var offset = n
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[index]
-            // g is the cotangent of layer `index`'s pre-activation z: pull it through W.
-            var next = [Double](repeating: 0, count: k * layer.inputs)
+            // The cotangent of layer `index`'s pre-activation z (v at the top): pull it through W.
+            let g = index == layers.count - 1 ? v : current
+            if index == 0 {
+                BLAS.gemm(.none, .none, m: k, n: layer.inputs, k: layer.outputs,
+                          a: g, lda: layer.outputs, b: layer.weights, ldb: layer.inputs, c: &result, ldc: layer.inputs)
+                return
+            }
             BLAS.gemm(.none, .none, m: k, n: layer.inputs, k: layer.outputs,
                       a: g, lda: layer.outputs, b: layer.weights, ldb: layer.inputs, c: &next, ldc: layer.inputs)
-            if index == 0 { return next }
             // Through D_{index} (the ReLU below), then add that layer's own cotangent.
-            let width = layer.inputs
-            offset -= width
-            for r in 0..<k {
-                let pattern = patterns.count == 1 ? patterns[0] : patterns[r]
-                for j in 0..<width {
-                    if !pattern[offset + j] { next[r * width + j] = 0 }
-                    if let h { next[r * width + j] += h[r * hiddenCount + offset + j] }
-                }
-            }
-            g = next
+            offset -= layer.inputs
+            MaskKernels.maskAndAdd(&next, rows: k, width: layer.inputs,
+                                   masks: masks.active, maskRows: masks.rows, maskStride: n, maskOffset: offset,
+                                   adding: h, hStride: n, hOffset: offset)
+            swap(&current, &next)
         }
-        fatalError("unreachable: a network has at least one layer")
     }
 
     /// The vector–Jacobian product for a single logit cotangent v: vᵀF₁.
@@ -95,4 +127,12 @@ extension Network {
         precondition(patterns.count == 1 || patterns.count == k, "need one pattern, or one per row")
         precondition(patterns.allSatisfy { $0.layerWidths == hiddenWidths }, "pattern does not fit the network")
     }
+
+    private func checkMasks(_ masks: PatternMasks, rows k: Int) {
+        precondition(masks.rows == 1 || masks.rows == k, "need one pattern, or one per row")
+        precondition(masks.width == hiddenCount, "pattern does not fit the network")
+    }
+
+    /// The widest hidden layer (0 without hidden layers): the scratch buffers' row width.
+    var widestHidden: Int { layers.dropLast().map(\.outputs).max() ?? 0 }
 }

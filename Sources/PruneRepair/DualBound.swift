@@ -1,3 +1,4 @@
+import PruneBLAS
 import PruneModel
 
 /// Lagrangian upper bounds on linear functions over linear regions, many at once.
@@ -27,6 +28,8 @@ public struct DualProblem: Sendable {
     /// Pattern-fixed logits and pre-activations at x = 0, per row: the constant term of U.
     private let logitsAtZero: [Double]
     private let preactivationsAtZero: [Double]
+    /// The patterns unpacked once: every evaluation applies them.
+    let masks: PatternMasks
 
     public init(network: Network, box: InputBox, patterns: [ActivationPattern], cotangents v: [Double],
                 count k: Int, hiddenObjective: [Double]? = nil, inputObjective: [AffineObjective]? = nil) {
@@ -41,6 +44,7 @@ public struct DualProblem: Sendable {
         self.hiddenObjective = hiddenObjective
         self.inputObjective = inputObjective
         self.count = k
+        self.masks = PatternMasks(patterns, width: network.hiddenCount)
         // One forward at 0 per distinct pattern, spread to the rows.
         var unique = [ActivationPattern]()
         var slot = [ActivationPattern: Int]()
@@ -74,34 +78,40 @@ public struct DualProblem: Sendable {
 
     /// U(y) for every row (`y` is k × N, entries ≥ 0), and the maximising corners (k × m).
     public func evaluate(multipliers y: [Double]) -> (values: [Double], corners: [Double]) {
+        var workspace = DualWorkspace()
+        evaluate(multipliers: y, workspace: &workspace)
+        return (workspace.values, workspace.corners)
+    }
+
+    /// As above into `workspace.values` and `workspace.corners`, reusing its buffers.
+    /// Each row's total is summed in a fixed order: logit constants, hidden constants, the
+    /// input objective's constant, then the corner terms.
+    func evaluate(multipliers y: [Double], workspace w: inout DualWorkspace) {
         let (n, c, m, k) = (network.hiddenCount, network.outputCount, network.featureCount, count)
         precondition(y.count == k * n, "multipliers are not k × N")
-        var signed = y
-        for r in 0..<k {
-            let pattern = self.pattern(ofRow: r)
-            for i in 0..<n where !pattern[i] { signed[r * n + i] = -signed[r * n + i] }
-        }
+        if w.signed.count != k * n { w.signed = [Double](repeating: 0, count: k * n) }
+        // y ⊙ s: inactive rows' multipliers enter negated (multiplying by ±1 is exact).
+        MaskKernels.multiply(y, bySigns: masks.signs, signRows: masks.rows, rows: k, width: n, into: &w.signed)
         if let h = hiddenObjective {
-            for i in signed.indices { signed[i] += h[i] }
+            for i in 0..<(k * n) { w.signed[i] += h[i] }
         }
-        let g = network.pullback(patterns: patterns, outputCotangents: cotangents, count: k, hiddenCotangents: signed)
-        var values = [Double](repeating: 0, count: k)
-        var corners = [Double](repeating: 0, count: k * m)
-        for r in 0..<k {
-            var total = 0.0
-            for j in 0..<c { total += cotangents[r * c + j] * logitsAtZero[r * c + j] }
-            for i in 0..<n { total += signed[r * n + i] * preactivationsAtZero[r * n + i] }
-            let affine = inputObjective?[r]
-            if let affine { total += affine.constant }
-            for col in 0..<m {
-                let gc = g[r * m + col] + (affine?.gradient[col] ?? 0)
-                let corner = gc >= 0 ? box.upper[col] : box.lower[col]
-                corners[r * m + col] = corner
-                total += gc * corner
+        network.pullback(masks: masks, outputCotangents: cotangents, count: k, hiddenCotangents: w.signed,
+                         into: &w.gradient, scratch: &w.scratch)
+        if let inputObjective {
+            for r in 0..<k {
+                let gradient = inputObjective[r].gradient
+                for col in 0..<m { w.gradient[r * m + col] += gradient[col] }
             }
-            values[r] = total
         }
-        return (values, corners)
+        w.values = [Double](repeating: 0, count: k)
+        if w.corners.count != k * m { w.corners = [Double](repeating: 0, count: k * m) }
+        MaskKernels.accumulateRowDots(cotangents, logitsAtZero, rows: k, width: c, into: &w.values)
+        MaskKernels.accumulateRowDots(w.signed, preactivationsAtZero, rows: k, width: n, into: &w.values)
+        if let inputObjective {
+            for r in 0..<k { w.values[r] += inputObjective[r].constant }
+        }
+        MaskKernels.boxMaximum(w.gradient, rows: k, width: m, lower: box.lower, upper: box.upper,
+                               corners: &w.corners, totals: &w.values)
     }
 
     /// The box-only bound (y = 0): max over X of φ, the loosest certificate.
@@ -111,12 +121,15 @@ public struct DualProblem: Sendable {
 
     /// ∂U/∂y at the given corners: the slacks s ⊙ z_π(x*) of each row's own region (k × N).
     func slackGradient(corners: [Double]) -> [Double] {
-        let n = network.hiddenCount
-        var z = network.patternFixedForward(patterns: patterns, features: corners).preactivations
-        for r in 0..<count {
-            let pattern = self.pattern(ofRow: r)
-            for i in 0..<n where !pattern[i] { z[r * n + i] = -z[r * n + i] }
-        }
-        return z
+        var workspace = DualWorkspace()
+        workspace.corners = corners
+        slackGradient(workspace: &workspace)
+        return workspace.slacks
+    }
+
+    /// As above at `workspace.corners`, into `workspace.slacks`.
+    func slackGradient(workspace w: inout DualWorkspace) {
+        network.patternFixedForward(masks: masks, features: w.corners, count: count, signed: true,
+                                    preactivations: &w.slacks, logits: &w.logits, scratch: &w.scratch)
     }
 }

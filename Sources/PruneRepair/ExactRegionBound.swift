@@ -1,3 +1,4 @@
+import PruneBLAS
 import PruneCore
 import PruneLP
 import PruneModel
@@ -40,7 +41,8 @@ extension DualProblem {
                 constraintCache[pattern] = rowsOfRegion
             }
             let lp = LinearProgram(sense: .maximize, objective: gradient, variables: variables, rows: rowsOfRegion)
-            let solution = try lp.solve(options)
+            // One BLAS thread, so that CLP's factorisations do not depend on the number of cores.
+            let solution = try BLAS.withThreads(1) { try lp.solve(options) }
             guard solution.status == .optimal else { throw RepairError.boundNotOptimal(status: "\(solution.status)") }
             results.append(ExactRegionBound(value: solution.objective + constant,
                                             multipliers: solution.rowDuals.map { max(0, $0) },

@@ -1,4 +1,5 @@
 import Foundation
+import PruneBLAS
 import PruneModel
 
 /// Finds good multipliers y ≥ 0 for a `DualProblem` without an LP: projected Adam on U(y),
@@ -23,26 +24,25 @@ public struct FastDualOptimizer: Sendable {
         var y = initial ?? [Double](repeating: 0, count: k * n)
         precondition(y.count == k * n && y.allSatisfy { $0 >= 0 }, "initial multipliers must be k × N and ≥ 0")
         var first = [Double](repeating: 0, count: k * n), second = first
-        var current = problem.evaluate(multipliers: y)
-        var bestValues = current.values
+        // One workspace for every step: the passes reuse its buffers instead of allocating.
+        var workspace = DualWorkspace()
+        problem.evaluate(multipliers: y, workspace: &workspace)
+        var bestValues = workspace.values
         var bestY = y
         guard n > 0, k > 0 else { return (bestValues, bestY) }
         let (beta1, beta2, eps) = (0.9, 0.999, 1e-12)
         for step in 1...max(1, steps) {
             if let goals, zip(bestValues, goals).allSatisfy({ $0 <= $1 }) { break }
-            let gradient = problem.slackGradient(corners: current.corners)
+            problem.slackGradient(workspace: &workspace)
             // Cosine decay keeps late steps small enough to settle near the optimum.
             let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
             let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
-            for i in 0..<(k * n) {
-                let g = gradient[i]
-                first[i] = beta1 * first[i] + (1 - beta1) * g
-                second[i] = beta2 * second[i] + (1 - beta2) * g * g
-                y[i] = max(0, y[i] - lr * (first[i] / c1) / ((second[i] / c2).squareRoot() + eps))
-            }
-            current = problem.evaluate(multipliers: y)
-            for r in 0..<k where current.values[r] < bestValues[r] {
-                bestValues[r] = current.values[r]
+            MaskKernels.projectedAdamStep(weights: &y, first: &first, second: &second, gradient: workspace.slacks,
+                                          learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,
+                                          lower: 0, upper: .infinity)
+            problem.evaluate(multipliers: y, workspace: &workspace)
+            for r in 0..<k where workspace.values[r] < bestValues[r] {
+                bestValues[r] = workspace.values[r]
                 for i in 0..<n { bestY[r * n + i] = y[r * n + i] }
             }
         }

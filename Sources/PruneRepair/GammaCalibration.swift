@@ -31,41 +31,54 @@ public struct GammaCalibration: Sendable {
     /// The closing γ over all members. A point's closing γ is 1/Σ_i v_i over all region rows;
     /// the first layer alone gives an upper bound (fewer rows, smaller sum), so points are
     /// refined with their full violations in decreasing order of that bound, stopping as soon
-    /// as the bound cannot beat the best exact value found.
+    /// as the bound cannot beat the best exact value found. Refinement runs in growing batches
+    /// (one matrix product per layer for each batch instead of one pass per point); a batch
+    /// may compute a few points past the stop, whose results are discarded.
     public func closingGamma(members: [ActivationPattern]) -> Result {
         let n1 = network.hiddenWidths.first ?? 0
         let n = network.hiddenCount
         let m = network.featureCount
         var worst: Double? = nil
         var inside = Set<Int>()
+        var x = [Double](), pre = [Double](), logits = [Double](), scratch = PatternFixedScratch()
         for member in members {
+            let masks = PatternMasks([member], width: n)
+            // v_i = −s_i z_i: the violation of row i (positive outside the region).
+            let flip = masks.signs.map { -$0 }
             var upper = [(point: Int, gamma: Double)]()
             upper.reserveCapacity(count)
             for r in 0..<count {
                 var sum = 0.0
                 for i in 0..<n1 {
-                    let z = firstLayer[r * n1 + i]
-                    let v = member[i] ? -z : z
+                    let v = firstLayer[r * n1 + i] * flip[i]
                     if v > 0 { sum += v }
                 }
                 upper.append((r, sum > 0 ? 1 / sum : .infinity))
             }
             upper.sort { $0.gamma > $1.gamma || ($0.gamma == $1.gamma && $0.point < $1.point) }
             var best = worst ?? 0
-            for (r, bound) in upper {
-                if bound <= best { break }
-                let x = Array(features[(r * m)..<((r + 1) * m)])
-                let pre = network.patternFixedForward(pattern: member, features: x).preactivations
-                var sum = 0.0
-                for i in 0..<n {
-                    let v = member[i] ? -pre[i] : pre[i]
-                    if v > 0 { sum += v }
+            var start = 0, batch = 8
+            refine: while start < upper.count && upper[start].gamma > best {
+                let end = min(upper.count, start + batch)
+                x.removeAll(keepingCapacity: true)
+                for (r, _) in upper[start..<end] { x += features[(r * m)..<((r + 1) * m)] }
+                network.patternFixedForward(masks: masks, features: x, count: end - start,
+                                            preactivations: &pre, logits: &logits, scratch: &scratch)
+                for (q, (r, bound)) in upper[start..<end].enumerated() {
+                    if bound <= best { break refine }
+                    var sum = 0.0
+                    for i in 0..<n {
+                        let v = pre[q * n + i] * flip[i]
+                        if v > 0 { sum += v }
+                    }
+                    if sum > 0 {
+                        best = max(best, 1 / sum)
+                    } else {
+                        inside.insert(r)
+                    }
                 }
-                if sum > 0 {
-                    best = max(best, 1 / sum)
-                } else {
-                    inside.insert(r)
-                }
+                start = end
+                batch = min(2 * batch, 256)
             }
             if best > 0 { worst = max(worst ?? 0, best) }
         }

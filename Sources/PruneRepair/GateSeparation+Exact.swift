@@ -1,3 +1,4 @@
+import PruneBLAS
 import PruneLP
 import PruneModel
 
@@ -24,7 +25,11 @@ extension GateSeparation {
         }
         for k in 0..<n { rows.append(LPRow(dense: Array(a[(k * m)..<((k + 1) * m)]) + [Double](repeating: 0, count: n), upper: b[k])) }
         let objective = [Double](repeating: 0, count: m) + [Double](repeating: -1, count: n)
-        let solution = try LinearProgram(sense: .maximize, objective: objective, variables: variables, rows: rows).solve(options)
+        // One BLAS thread: CLP's LU factorisations then round the same on every machine, so the
+        // duals (and the proofs built on them) do not depend on the number of cores.
+        let solution = try BLAS.withThreads(1) {
+            try LinearProgram(sense: .maximize, objective: objective, variables: variables, rows: rows).solve(options)
+        }
         guard solution.status == .optimal else { throw RepairError.boundNotOptimal(status: "\(solution.status)") }
         let weights = solution.rowDuals[0..<n].map { min(1, max(0, $0)) }
         let multipliers = solution.rowDuals[n..<(2 * n)].map { max(0, $0) }

@@ -1,4 +1,5 @@
 import Foundation
+import PruneBLAS
 import PruneModel
 
 /// Searches gate-closure proofs for many (region S, member π′) pairs at once: weights
@@ -27,66 +28,61 @@ public struct SeparationOptimizer: Sendable {
         let k = regions.count, n = network.hiddenCount, m = network.featureCount, c = network.outputCount
         precondition(members.count == k && goals.count == k)
         guard k > 0, n > 0 else { return ([Double](repeating: .infinity, count: k), [], []) }
-        var sigma = [Double](repeating: 0, count: k * n), sign = sigma
-        var w = sigma, y = sigma
+        // σ′ (the members' signs) and s (the regions'), unpacked once for every step.
+        let memberMasks = PatternMasks(members, width: n), regionMasks = PatternMasks(regions, width: n)
+        let sigma = memberMasks.signs, sign = regionMasks.signs
+        var w = [Double](repeating: 0, count: k * n), y = w
         let n1 = network.hiddenWidths.first ?? 0
         for r in 0..<k {
-            for i in 0..<n {
-                sigma[r * n + i] = members[r][i] ? 1 : -1
-                sign[r * n + i] = regions[r][i] ? 1 : -1
-                // Start from the first-layer proof: weight 1 where the first layers differ, and
-                // y = 1 there, which cancels it (U = 0 at most); the search pushes U below 0.
-                if i < n1 && regions[r][i] != members[r][i] { w[r * n + i] = 1; y[r * n + i] = 1 }
-            }
+            // Start from the first-layer proof: weight 1 where the first layers differ, and
+            // y = 1 there, which cancels it (U = 0 at most); the search pushes U below 0.
+            for i in 0..<n1 where sigma[r * n + i] != sign[r * n + i] { w[r * n + i] = 1; y[r * n + i] = 1 }
         }
         let zeros = [Double](repeating: 0, count: k * m)
         let memberAtZero = network.patternFixedForward(patterns: members, features: zeros).preactivations
         let regionAtZero = network.patternFixedForward(patterns: regions, features: zeros).preactivations
         let noOutputs = [Double](repeating: 0, count: k * c)
 
-        func evaluate() -> (values: [Double], corners: [Double]) {
-            var h = [Double](repeating: 0, count: k * n), ys = h
-            for i in 0..<(k * n) { h[i] = w[i] * sigma[i]; ys[i] = y[i] * sign[i] }
-            let gw = network.pullback(patterns: members, outputCotangents: noOutputs, count: k, hiddenCotangents: h)
-            let gy = network.pullback(patterns: regions, outputCotangents: noOutputs, count: k, hiddenCotangents: ys)
-            var values = [Double](repeating: 0, count: k), corners = [Double](repeating: 0, count: k * m)
-            for r in 0..<k {
-                var total = 0.0
-                for i in 0..<n { total += h[r * n + i] * memberAtZero[r * n + i] + ys[r * n + i] * regionAtZero[r * n + i] }
-                for col in 0..<m {
-                    let g = gw[r * m + col] + gy[r * m + col]
-                    let corner = g >= 0 ? box.upper[col] : box.lower[col]
-                    corners[r * m + col] = corner
-                    total += g * corner
-                }
-                values[r] = total
-            }
-            return (values, corners)
+        // Buffers reused by every step.
+        var h = [Double](repeating: 0, count: k * n), ys = h, gradientW = h, gradientY = h
+        var logits = [Double]()
+        var gw = [Double](), gy = [Double](), scratch = PatternFixedScratch()
+        var values = [Double](repeating: 0, count: k), corners = [Double](repeating: 0, count: k * m)
+        func evaluate() {
+            MaskKernels.multiply(w, bySigns: sigma, signRows: memberMasks.rows, rows: k, width: n, into: &h)
+            MaskKernels.multiply(y, bySigns: sign, signRows: regionMasks.rows, rows: k, width: n, into: &ys)
+            network.pullback(masks: memberMasks, outputCotangents: noOutputs, count: k, hiddenCotangents: h,
+                             into: &gw, scratch: &scratch)
+            network.pullback(masks: regionMasks, outputCotangents: noOutputs, count: k, hiddenCotangents: ys,
+                             into: &gy, scratch: &scratch)
+            for r in 0..<k { values[r] = 0 }
+            MaskKernels.accumulateRowDotPairs(h, memberAtZero, ys, regionAtZero, rows: k, width: n, into: &values)
+            MaskKernels.add(gy, to: &gw, count: k * m)
+            MaskKernels.boxMaximum(gw, rows: k, width: m, lower: box.lower, upper: box.upper, corners: &corners, totals: &values)
         }
 
-        var current = evaluate()
-        var best = current.values, bestW = w, bestY = y
+        evaluate()
+        var best = values, bestW = w, bestY = y
         var firstW = [Double](repeating: 0, count: k * n), secondW = firstW, firstY = firstW, secondY = firstW
         let (beta1, beta2, eps) = (0.9, 0.999, 1e-12)
         for step in 1...max(1, steps) {
             if zip(best, goals).allSatisfy({ $0 <= $1 }) { break }
             // ∂U/∂ω_i = σ′_i z′_i(x*), ∂U/∂y_i = s_i z_{π,i}(x*) at the current corner.
-            let zMember = network.patternFixedForward(patterns: members, features: current.corners).preactivations
-            let zRegion = network.patternFixedForward(patterns: regions, features: current.corners).preactivations
+            network.patternFixedForward(masks: memberMasks, features: corners, count: k, signed: true,
+                                        preactivations: &gradientW, logits: &logits, scratch: &scratch)
+            network.patternFixedForward(masks: regionMasks, features: corners, count: k, signed: true,
+                                        preactivations: &gradientY, logits: &logits, scratch: &scratch)
             let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
             let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
-            for i in 0..<(k * n) {
-                let gw = sigma[i] * zMember[i], gy = sign[i] * zRegion[i]
-                firstW[i] = beta1 * firstW[i] + (1 - beta1) * gw
-                secondW[i] = beta2 * secondW[i] + (1 - beta2) * gw * gw
-                w[i] = min(1, max(0, w[i] - lr * (firstW[i] / c1) / ((secondW[i] / c2).squareRoot() + eps)))
-                firstY[i] = beta1 * firstY[i] + (1 - beta1) * gy
-                secondY[i] = beta2 * secondY[i] + (1 - beta2) * gy * gy
-                y[i] = max(0, y[i] - lr * (firstY[i] / c1) / ((secondY[i] / c2).squareRoot() + eps))
-            }
-            current = evaluate()
-            for r in 0..<k where current.values[r] < best[r] {
-                best[r] = current.values[r]
+            MaskKernels.projectedAdamStep(weights: &w, first: &firstW, second: &secondW, gradient: gradientW,
+                                          learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,
+                                          lower: 0, upper: 1)
+            MaskKernels.projectedAdamStep(weights: &y, first: &firstY, second: &secondY, gradient: gradientY,
+                                          learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,
+                                          lower: 0, upper: .infinity)
+            evaluate()
+            for r in 0..<k where values[r] < best[r] {
+                best[r] = values[r]
                 for i in 0..<n { bestW[r * n + i] = w[r * n + i]; bestY[r * n + i] = y[r * n + i] }
             }
         }

@@ -1,0 +1,247 @@
+/// Element-wise Float64 kernels of the pattern-fixed passes and the dual-bound optimiser, the
+/// loops between their matrix products. Patterns arrive as flat per-row 0/1 masks (or ±1
+/// signs); a mask of one row (`maskRows == 1`) applies to every row. They run over raw buffers
+/// (bounds checked once per call) and keep each element's arithmetic, and each sum's order,
+/// exactly as written, so results do not depend on which code path computed them.
+public enum MaskKernels {
+    /// Each of the first `rows` rows (width `bias.count`) of `matrix` set to `bias`: the bias
+    /// term a product then accumulates onto.
+    public static func fillRows(_ matrix: inout [Double], rows: Int, with bias: [Double]) {
+        let n = bias.count
+        precondition(rows * n <= matrix.count, "fillRows: matrix too small")
+        bias.withUnsafeBufferPointer { b in
+            matrix.withUnsafeMutableBufferPointer { z in
+                for r in 0..<rows {
+                    let base = r * n
+                    for j in 0..<n { z[base + j] = b[j] }
+                }
+            }
+        }
+    }
+
+    /// For each of `rows` rows of width `width` in `z`: copies the row into `copy` at
+    /// `copy[r * copyStride + copyOffset …]`, times the row's signs when `signs` (laid out like
+    /// the masks) is given, then zeroes the entries whose mask
+    /// `masks[r' * maskStride + maskOffset + j]` is 0 (r' = r, or 0 for one mask row).
+    /// The forward pass's ReLU with a fixed pattern, recording the pre-activations (or the
+    /// slacks s ⊙ z, which the dual optimiser needs, without another pass).
+    public static func recordAndMask(_ z: inout [Double], rows: Int, width: Int,
+                                     copy: inout [Double], copyStride: Int, copyOffset: Int,
+                                     masks: [Double], signs: [Double]? = nil, maskRows: Int, maskStride: Int, maskOffset: Int) {
+        precondition(rows * width <= z.count, "recordAndMask: rows too long")
+        precondition(rows == 0 || (rows - 1) * copyStride + copyOffset + width <= copy.count, "recordAndMask: copy too small")
+        checkMasks(masks, rows: rows, maskRows: maskRows, width: width, stride: maskStride, offset: maskOffset)
+        precondition(signs == nil || signs!.count == masks.count, "recordAndMask: signs do not match the masks")
+        let scale = signs ?? masks
+        masks.withUnsafeBufferPointer { mask in
+            scale.withUnsafeBufferPointer { sign in
+                copy.withUnsafeMutableBufferPointer { copy in
+                    z.withUnsafeMutableBufferPointer { z in
+                        for r in 0..<rows {
+                            let row = r * width, out = r * copyStride + copyOffset
+                            let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
+                            if signs == nil {
+                                for j in 0..<width { copy[out + j] = z[row + j] }
+                            } else {
+                                for j in 0..<width { copy[out + j] = z[row + j] * sign[m + j] }
+                            }
+                            // A select, not a branch: about half the neurons are off, in no order.
+                            for j in 0..<width {
+                                let value = z[row + j]
+                                z[row + j] = mask[m + j] == 0 ? 0 : value
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// g ← D g (+ h): zeroes the entries of `g` (rows × width) whose mask is 0, then adds the
+    /// matching slice `h[r * hStride + hOffset …]` when given. The backward pass through a
+    /// fixed ReLU with a cotangent injected on its pre-activations.
+    public static func maskAndAdd(_ g: inout [Double], rows: Int, width: Int,
+                                  masks: [Double], maskRows: Int, maskStride: Int, maskOffset: Int,
+                                  adding h: [Double]?, hStride: Int, hOffset: Int) {
+        precondition(rows * width <= g.count, "maskAndAdd: rows too long")
+        checkMasks(masks, rows: rows, maskRows: maskRows, width: width, stride: maskStride, offset: maskOffset)
+        if let h {
+            precondition(rows == 0 || (rows - 1) * hStride + hOffset + width <= h.count, "maskAndAdd: h too small")
+        }
+        masks.withUnsafeBufferPointer { mask in
+            g.withUnsafeMutableBufferPointer { g in
+                for r in 0..<rows {
+                    let row = r * width
+                    let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
+                    for j in 0..<width {
+                        let value = g[row + j]
+                        g[row + j] = mask[m + j] == 0 ? 0 : value
+                    }
+                }
+                guard let h else { return }
+                h.withUnsafeBufferPointer { h in
+                    for r in 0..<rows {
+                        let row = r * width, from = r * hStride + hOffset
+                        for j in 0..<width { g[row + j] += h[from + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// out[i] = x[i] · s[i'] for the first rows × width entries, with s one row (width) for
+    /// all rows when `signRows == 1`, else rows × width. Multiplying by ±1 is exact.
+    public static func multiply(_ x: [Double], bySigns s: [Double], signRows: Int, rows: Int, width: Int,
+                                into out: inout [Double]) {
+        precondition(rows * width <= x.count && rows * width <= out.count, "multiply: too many entries")
+        precondition(signRows == 1 ? s.count >= width : s.count >= rows * width, "multiply: signs too short")
+        x.withUnsafeBufferPointer { x in
+            s.withUnsafeBufferPointer { s in
+                out.withUnsafeMutableBufferPointer { out in
+                    for r in 0..<rows {
+                        let row = r * width, sRow = signRows == 1 ? 0 : row
+                        for j in 0..<width { out[row + j] = x[row + j] * s[sRow + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// totals[r] += Σ_j a[r·width + j] · b[r·width + j], accumulated left to right onto the
+    /// running total (the same rounding as a scalar loop).
+    public static func accumulateRowDots(_ a: [Double], _ b: [Double], rows: Int, width: Int, into totals: inout [Double]) {
+        precondition(rows * width <= a.count && rows * width <= b.count && rows <= totals.count, "accumulateRowDots: too many entries")
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                totals.withUnsafeMutableBufferPointer { totals in
+                    for r in 0..<rows {
+                        var total = totals[r]
+                        let row = r * width
+                        for j in 0..<width { total += a[row + j] * b[row + j] }
+                        totals[r] = total
+                    }
+                }
+            }
+        }
+    }
+
+    /// totals[r] += Σ_j (a·b + c·d)[r·width + j], each pair summed first, then accumulated left
+    /// to right onto the running total.
+    public static func accumulateRowDotPairs(_ a: [Double], _ b: [Double], _ c: [Double], _ d: [Double],
+                                             rows: Int, width: Int, into totals: inout [Double]) {
+        let n = rows * width
+        precondition(n <= a.count && n <= b.count && n <= c.count && n <= d.count && rows <= totals.count,
+                     "accumulateRowDotPairs: too many entries")
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeBufferPointer { c in
+                    d.withUnsafeBufferPointer { d in
+                        totals.withUnsafeMutableBufferPointer { totals in
+                            for r in 0..<rows {
+                                var total = totals[r]
+                                let row = r * width
+                                for j in 0..<width { total += a[row + j] * b[row + j] + c[row + j] * d[row + j] }
+                                totals[r] = total
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// x[i] += y[i] for the first `count` entries.
+    public static func add(_ y: [Double], to x: inout [Double], count: Int) {
+        precondition(count <= x.count && count <= y.count, "add: too many entries")
+        y.withUnsafeBufferPointer { y in
+            x.withUnsafeMutableBufferPointer { x in
+                for i in 0..<count { x[i] += y[i] }
+            }
+        }
+    }
+
+    /// The box maximum of rows of linear functions: for each row r of `g` (rows × width),
+    /// corner_c = upper_c where g_c ≥ 0 and lower_c elsewhere, written to `corners`, and
+    /// totals[r] += Σ_c g_c · corner_c left to right.
+    public static func boxMaximum(_ g: [Double], rows: Int, width: Int, lower: [Double], upper: [Double],
+                                  corners: inout [Double], totals: inout [Double]) {
+        precondition(rows * width <= g.count && rows * width <= corners.count && rows <= totals.count,
+                     "boxMaximum: too many entries")
+        precondition(lower.count >= width && upper.count >= width, "boxMaximum: box too small")
+        g.withUnsafeBufferPointer { g in
+            lower.withUnsafeBufferPointer { lower in
+                upper.withUnsafeBufferPointer { upper in
+                    corners.withUnsafeMutableBufferPointer { corners in
+                        totals.withUnsafeMutableBufferPointer { totals in
+                            for r in 0..<rows {
+                                var total = totals[r]
+                                let row = r * width
+                                for c in 0..<width {
+                                    // The corner chosen by bit masks, not a branch: the signs of g are in
+                                    // no order, so a branch would be mispredicted half the time.
+                                    let gc = g[row + c]
+                                    let take = UInt64(bitPattern: gc >= 0 ? -1 : 0)
+                                    let corner = Double(bitPattern: (upper[c].bitPattern & take) | (lower[c].bitPattern & ~take))
+                                    corners[row + c] = corner
+                                    total += gc * corner
+                                }
+                                totals[r] = total
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One projected Adam step on every entry: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², then
+    /// w ← clamp(w − lr·(m/c1)/(√(v/c2) + ε)) into [lower, upper] (upper may be +∞), clamped
+    /// as max(lower, ·) then min(upper, ·) with Swift's rules (NaN goes to `lower`). Four
+    /// entries at a time: each lane does the scalar arithmetic, so results are the same.
+    public static func projectedAdamStep(weights w: inout [Double], first m: inout [Double], second v: inout [Double],
+                                         gradient g: [Double], learningRate lr: Double, beta1: Double, beta2: Double,
+                                         epsilon: Double, c1: Double, c2: Double, lower: Double, upper: Double) {
+        precondition(w.count <= m.count && w.count <= v.count && w.count <= g.count, "projectedAdamStep: sizes differ")
+        typealias Lanes = SIMD4<Double>
+        let (b1, b2, d1, d2) = (Lanes(repeating: beta1), Lanes(repeating: beta2), Lanes(repeating: 1 - beta1), Lanes(repeating: 1 - beta2))
+        let (rate, e, k1, k2) = (Lanes(repeating: lr), Lanes(repeating: epsilon), Lanes(repeating: c1), Lanes(repeating: c2))
+        let (lo, hi) = (Lanes(repeating: lower), Lanes(repeating: upper))
+        g.withUnsafeBufferPointer { g in
+            w.withUnsafeMutableBufferPointer { w in
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        let count = w.count, whole = count - count % 4
+                        var i = 0
+                        while i < whole {
+                            let gi = Lanes(g[i], g[i + 1], g[i + 2], g[i + 3])
+                            let mi = b1 * Lanes(m[i], m[i + 1], m[i + 2], m[i + 3]) + d1 * gi
+                            let vi = b2 * Lanes(v[i], v[i + 1], v[i + 2], v[i + 3]) + d2 * gi * gi
+                            let step = Lanes(w[i], w[i + 1], w[i + 2], w[i + 3]) - rate * (mi / k1) / ((vi / k2).squareRoot() + e)
+                            // max(lower, x) = x >= lower ? x : lower; min(upper, x) = x < upper ? x : upper.
+                            let low = lo.replacing(with: step, where: step .>= lo)
+                            let wi = hi.replacing(with: low, where: low .< hi)
+                            for j in 0..<4 {
+                                m[i + j] = mi[j]
+                                v[i + j] = vi[j]
+                                w[i + j] = wi[j]
+                            }
+                            i += 4
+                        }
+                        while i < count {
+                            let gi = g[i]
+                            m[i] = beta1 * m[i] + (1 - beta1) * gi
+                            v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
+                            w[i] = min(upper, max(lower, w[i] - lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)))
+                            i += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func checkMasks(_ masks: [Double], rows: Int, maskRows: Int, width: Int, stride: Int, offset: Int) {
+        precondition(maskRows == 1 || maskRows == rows, "masks: need one row, or one per row")
+        precondition(rows == 0 || (maskRows - 1) * stride + offset + width <= masks.count, "masks: too few entries")
+    }
+}
