@@ -34,8 +34,25 @@ public struct InterferenceAnalysis: Sendable {
     public let box: InputBox
     public let margin: Double
     public let optimizer: FastDualOptimizer
-    /// At most this many exact LPs settle rows the first-order search could not prove.
-    public var exactBudget = 20
+    /// At most this many exact LPs settle rows the first-order search could not prove. Off by
+    /// default: retargeting the harmful patch (Unlearner) is cheaper than an LP per row and
+    /// certified every point where the LPs did.
+    public var exactBudget = 0
+
+    /// A gate-closure proof depends only on the region and the other patch's member (never on
+    /// targets or offsets), so one found, or found impossible, is kept across the analyses of a
+    /// run: retargeting then re-analyses without searching again.
+    public struct ProofKey: Hashable, Sendable {
+        let region: ActivationPattern
+        let member: ActivationPattern
+    }
+    public struct Proof: Sendable {
+        let lower: Double
+        let y: [Double]
+        let w: [Double]
+    }
+    /// nil value: the search ran and found no proof.
+    public typealias ProofCache = [ProofKey: Proof?]
     /// At most this many (region, member) rows enter the proof search; the pairs beyond it
     /// are absorbed. The number of pairs grows with the square of the number of patches.
     public var proofBudget = 3000
@@ -67,6 +84,13 @@ public struct InterferenceAnalysis: Sendable {
     /// region, each of which must lose to the target on the whole region.
     public func analyse(certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])], patches: [Patch])
         -> (results: [InterferenceResult], gammas: [Double]) {
+        var cache = ProofCache()
+        return analyse(certificates: certificates, patches: patches, cache: &cache)
+    }
+
+    /// As above, reusing and extending `cache`.
+    public func analyse(certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])], patches: [Patch],
+                        cache: inout ProofCache) -> (results: [InterferenceResult], gammas: [Double]) {
         var gammas = patches.map(\.gamma)
         // Pass 1: exact and free treatments, then absorb the cheapest harms while slack lasts.
         var treatments = [[Int: InterferenceTreatment]](repeating: [:], count: certificates.count)
@@ -101,7 +125,7 @@ public struct InterferenceAnalysis: Sendable {
         }
         // Pass 2: prove the remaining gates closed, all rows of all regions in one problem,
         // each with the separation objective over every layer of the other member (GateSeparation).
-        let proofs = prove(pending, certificates: certificates, patches: patches, gammas: gammas)
+        let proofs = prove(pending, certificates: certificates, patches: patches, gammas: gammas, cache: &cache)
         for (p, item) in pending.enumerated() {
             let members = patches[item.other].members.count
             if let found = proofs[p], found.count == members {
@@ -140,28 +164,39 @@ public struct InterferenceAnalysis: Sendable {
     /// pair in one joint search (SeparationOptimizer); a member counts as proved only when the
     /// rigorous re-evaluation, exactly as PointVerifier does it, is below zero.
     func prove(_ pending: [(certificate: Int, other: Int)], certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])],
-               patches: [Patch], gammas: [Double]) -> [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]] {
+               patches: [Patch], gammas: [Double], cache: inout ProofCache) -> [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]] {
         var rowsOf = [(pending: Int, member: Int)]()
         var regions = [ActivationPattern](), members = [ActivationPattern](), goals = [Double]()
+        var proofs = [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]]()
         let n = network.hiddenCount
-        for (p, item) in pending.enumerated() where rowsOf.count < proofBudget {
+        for (p, item) in pending.enumerated() {
             let s = certificates[item.certificate].certificate.pattern
             for (mIndex, member) in patches[item.other].members.enumerated() {
+                if let cached = cache[ProofKey(region: s, member: member)] {
+                    if let proof = cached { proofs[p, default: []].append((member: mIndex, lower: proof.lower, y: proof.y, w: proof.w)) }
+                    continue
+                }
+                guard rowsOf.count < proofBudget else { continue }
                 rowsOf.append((p, mIndex))
                 regions.append(s)
                 members.append(member)
                 goals.append(-1 / gammas[item.other])
             }
         }
-        var proofs = [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]]()
         guard !rowsOf.isEmpty else { return proofs }
-        var (values, weights, multipliers) = separation.minimize(network: network, box: box, regions: regions, members: members, goals: goals)
-        // The few rows still open get a longer search of their own (the batch stops early
-        // only when every row has met its goal, so slow rows are cut short).
-        let open = rowsOf.indices.filter { values[$0] >= 0 }
-        if !open.isEmpty {
+        // Every row searched is remembered, as failed until the rigorous check below proves it.
+        for r in rowsOf.indices { cache[ProofKey(region: regions[r], member: members[r])] = .some(nil) }
+        // The batch stops only when every row has met its goal, so rows are searched in
+        // stages: a short pass for all (most close within a few dozen steps), the full search
+        // for the rows it left without a proof (bound ≥ 0), and a longer one for those still open.
+        var quick = separation
+        quick.steps = max(1, separation.steps / 4)
+        var (values, weights, multipliers) = quick.minimize(network: network, box: box, regions: regions, members: members, goals: goals)
+        for factor in [1, 4] {
+            let open = rowsOf.indices.filter { values[$0] >= 0 }
+            guard !open.isEmpty else { break }
             var longer = separation
-            longer.steps *= 4
+            longer.steps *= factor
             let retry = longer.minimize(network: network, box: box, regions: open.map { regions[$0] },
                                         members: open.map { members[$0] }, goals: open.map { goals[$0] })
             for (q, r) in open.enumerated() where retry.values[q] < values[r] {
@@ -203,6 +238,7 @@ public struct InterferenceAnalysis: Sendable {
             guard bound < 0 else { continue }
             let y = Array(multipliers[(r * n)..<((r + 1) * n)]), w = Array(weights[(r * n)..<((r + 1) * n)])
             proofs[rowsOf[r].pending, default: []].append((member: rowsOf[r].member, lower: -bound, y: y, w: w))
+            cache[ProofKey(region: regions[r], member: members[r])] = Proof(lower: -bound, y: y, w: w)
         }
         return proofs
     }

@@ -109,7 +109,8 @@ public struct Unlearner: Sendable {
                 (patch: entry.patch, certificate: entry.certificate, rows: labelsInRegion[entry.certificate.pattern] ?? [])
             }
         }
-        var (interference, sharpened) = analysis.analyse(certificates: claims(), patches: patches)
+        var proofCache = InterferenceAnalysis.ProofCache()
+        var (interference, sharpened) = analysis.analyse(certificates: claims(), patches: patches, cache: &proofCache)
         // A region whose claim fails because another patch targets one of its labels, with no
         // proof that the patch's gate stays closed there: retarget that patch (its next class
         // by the representative's original logits, never a label it covers or one it harmed)
@@ -149,7 +150,7 @@ public struct Unlearner: Sendable {
                 patches[k] = patch(members: patches[k].members, gamma: patches[k].gamma, target: target, certificates: certificates)
             }
             log("retarget pass \(pass + 1): \(retargeted.count) patch(es) moved to a target that no failing region claims")
-            (interference, sharpened) = analysis.analyse(certificates: claims(), patches: patches)
+            (interference, sharpened) = analysis.analyse(certificates: claims(), patches: patches, cache: &proofCache)
         }
         var counts = [String: Int]()
         for r in interference {
