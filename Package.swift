@@ -13,7 +13,7 @@ let package = Package(
         // The parsers as a library, for the libFuzzer targets in Fuzz/ (a separate package that
         // depends on this one by path). Nothing in this package uses the product.
         .library(name: "PruneParsers", targets: ["PruneCore", "PruneCompression", "PruneCrypto", "PruneModel",
-                                                 "PruneBundle", "PruneAudit"]),
+                                                 "PruneBundle", "PruneAudit", "PruneFuzzInputs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "PruneRepair", dependencies: ["PruneCore", "PruneBLAS", "PruneModel", "PruneLP"]),
         // The auditor's checks: rigorous bounds, per-point verdicts.
         .target(name: "PruneAudit", dependencies: ["PruneCore", "PruneCrypto", "PruneCompression", "PruneModel", "PruneRepair", "PruneBundle"]),
+        // Fuzz support: mutated reports and proofs made consistent, for Fuzz/ and FuzzRegressionTests.
+        .target(name: "PruneFuzzInputs", dependencies: ["PruneAudit", "PruneBundle"]),
         // The trainer: makes sample models and the retrain-from-scratch baseline.
         .target(name: "PruneTraining", dependencies: ["PruneCore", "PruneBLAS", "PruneModel"]),
         // Formats and signing: strict JSON, in-toto Statements, Sigstore bundles, OpenSSF Model Signing.
@@ -81,6 +83,6 @@ let package = Package(
         .testTarget(name: "PruneCLITests", dependencies: ["prune", "PruneCore", "PruneTestSupport"]),
         // Replays Fuzz/regressions and Fuzz/seeds through the fuzz targets' parser entry points.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["PruneModel", "PruneBundle", "PruneCrypto", "PruneCompression",
-                                                                "PruneAudit", "PruneCore"]),
+                                                                "PruneAudit", "PruneCore", "PruneFuzzInputs"]),
     ]
 )

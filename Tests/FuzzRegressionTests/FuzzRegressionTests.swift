@@ -4,6 +4,7 @@ import PruneBundle
 import PruneCompression
 import PruneCore
 import PruneCrypto
+import PruneFuzzInputs
 import PruneModel
 import XCTest
 
@@ -77,7 +78,7 @@ final class FuzzRegressionTests: XCTestCase {
             guard data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") else { return }
             stage { readFile(try Gzip.compress(data, level: AuditReportFile.compressionLevel)) }
             stage { _ = try AuditReportFile.report(fromPayload: data) }
-            guard let statement = consistentReportStatement(data) else { return }
+            guard let statement = ConsistentInputs.reportStatement(data) else { return }
             let envelope = try DSSE.sign(payload: statement, payloadType: InTotoStatement.payloadType, key: key, keyid: nil)
             let content = try SigstoreBundle(envelope: envelope, signer: key.publicKey).jsonData()
             let verified = try AuditReportFile.verify(try Gzip.compress(content, level: AuditReportFile.compressionLevel),
@@ -86,7 +87,7 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssertEqual(again.report, verified.report, "encode → verify changed the report")
         },
         "proof": { data in
-            if let fixed = consistentProof(data) {
+            if let fixed = ConsistentInputs.inclusionProof(data) {
                 let proof = try ReportInclusionProof(jsonData: fixed)
                 XCTAssertNoThrow(try proof.check(trustedRoot: proof.root), "a proof whose root is where its path leads does not check")
                 stage { _ = try proof.point() }
@@ -155,38 +156,6 @@ private func split(_ data: Data) -> (first: [UInt8], second: [UInt8]) {
     guard bytes.count >= 2 else { return (bytes, []) }
     let length = min(Int(bytes[0]) << 8 | Int(bytes[1]), bytes.count - 2)
     return (Array(bytes[2..<(2 + length)]), Array(bytes[(2 + length)...]))
-}
-
-/// fuzz-report's depth 4: the Statement with its policy digest, Merkle root and tree size
-/// recomputed from the policy and the leaves, where those read.
-private func consistentReportStatement(_ statement: Data) -> Data? {
-    guard var json = try? AuditReportFile.parser.parse(statement) else { return nil }
-    let predicate = JSONField(json["predicate"] ?? .null, components: [.key("predicate")])
-    if let policy = try? predicate.field("policy"),
-       let require = (try? policy.field("require").string()).flatMap(AuditPolicy.Requirement.init(rawValue:)),
-       let margin = try? policy.field("margin").string(),
-       let digest = try? AuditPolicy(require: require, margin: margin,
-                                     resolve: (try? policy.optionalField("resolve")?.bool()) ?? false).digest() {
-        json = json.rewriting([.key("predicate"), .key("policy"), .key("digest"), .key("sha256")]) { _ in .string(digest) }
-    }
-    if let leaves = try? predicate.field("points").field("leaves").array() {
-        let points = leaves.compactMap { try? AuditPointResult(json: $0) }
-        if points.count == leaves.count, let tree = try? MerkleTree(leaves: points.map(\.leafBytes)), let root = try? tree.root() {
-            json = json.rewriting([.key("predicate"), .key("points"), .key("root")]) { _ in .string(root.hexString) }
-            json = json.rewriting([.key("predicate"), .key("points"), .key("treeSize")]) { _ in .integer(tree.size) }
-        }
-    }
-    return JSONSerializer.data(json)
-}
-
-/// fuzz-proof's second depth: leafHash and root recomputed from the leaf and the audit path.
-private func consistentProof(_ data: Data) -> Data? {
-    guard var json = try? StrictJSON.parse(data), case .string(let leaf)? = json["leaf"],
-          let leafHash = try? MerkleTree.leafHash(Data(leaf.utf8)) else { return nil }
-    json = json.rewriting([.key("leafHash")]) { _ in .string(leafHash.hexString) }
-    guard let proof = try? ReportInclusionProof(jsonData: JSONSerializer.data(json)),
-          let root = (try? proof.proof.root(fromLeafHash: leafHash)) ?? nil else { return nil }
-    return JSONSerializer.data(json.rewriting([.key("root")]) { _ in .string(root.hexString) })
 }
 
 /// The bundle target's fixed inputs: the published test-only key and the vectors' model.

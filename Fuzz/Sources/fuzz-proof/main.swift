@@ -10,6 +10,7 @@ import Foundation
 import FuzzSupport
 import PruneAudit
 import PruneBundle
+import PruneFuzzInputs
 
 /// The root a holder of Specs/vectors/report/proof-passed-row0.json trusts (vectors.json).
 let vectorRoot = "20bb8cea452e5091cfaa38c0b1b67811ee54d1c95763ba2208b2b5bc7d4ad84e"
@@ -20,21 +21,10 @@ func check(_ proof: ReportInclusionProof, trustedRoot: String) throws {
     _ = try proof.point()
 }
 
-/// `data` with `leafHash` set to the hash of its `leaf` and `root` to where the audit path
-/// leads from it; nil when the input does not read that far.
-func consistent(_ data: Data) -> Data? {
-    guard var json = try? StrictJSON.parse(data), case .string(let leaf)? = json["leaf"],
-          let leafHash = try? MerkleTree.leafHash(Data(leaf.utf8)) else { return nil }
-    json = json.rewriting([.key("leafHash")]) { _ in .string(leafHash.hexString) }
-    guard let proof = try? ReportInclusionProof(jsonData: JSONSerializer.data(json)),
-          let root = (try? proof.proof.root(fromLeafHash: leafHash)) ?? nil else { return nil }
-    return JSONSerializer.data(json.rewriting([.key("root")]) { _ in .string(root.hexString) })
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     FuzzHarness.run(start, count) { data in
-        if let fixed = consistent(data) {
+        if let fixed = ConsistentInputs.inclusionProof(data) {
             let proof = try ReportInclusionProof(jsonData: fixed)
             do { try proof.check(trustedRoot: proof.root) } catch {
                 fatalError("a proof whose root is where its audit path leads does not check: \(error)")

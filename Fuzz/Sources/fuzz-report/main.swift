@@ -20,6 +20,7 @@ import PruneAudit
 import PruneBundle
 import PruneCompression
 import PruneCrypto
+import PruneFuzzInputs
 
 /// One-time setup. Named FuzzFixture for Fuzz/lsan.supp: what it holds lives until exit.
 struct FuzzFixture {
@@ -60,28 +61,6 @@ func signedFile(_ statement: Data) throws -> Data {
     return try Gzip.compress(content, level: AuditReportFile.compressionLevel)
 }
 
-/// `statement` with the policy digest, Merkle root and tree size recomputed from the policy
-/// and the leaves, each where those read; nil when the input is not JSON.
-func consistent(_ statement: Data) -> Data? {
-    guard var json = try? AuditReportFile.parser.parse(statement) else { return nil }
-    let predicate = JSONField(json["predicate"] ?? .null, components: [.key("predicate")])
-    if let policy = try? predicate.field("policy"),
-       let require = (try? policy.field("require").string()).flatMap(AuditPolicy.Requirement.init(rawValue:)),
-       let margin = try? policy.field("margin").string(),
-       let digest = try? AuditPolicy(require: require, margin: margin,
-                                     resolve: (try? policy.optionalField("resolve")?.bool()) ?? false).digest() {
-        json = json.rewriting([.key("predicate"), .key("policy"), .key("digest"), .key("sha256")]) { _ in .string(digest) }
-    }
-    if let leaves = try? predicate.field("points").field("leaves").array() {
-        let points = leaves.compactMap { try? AuditPointResult(json: $0) }
-        if points.count == leaves.count, let tree = try? MerkleTree(leaves: points.map(\.leafBytes)), let root = try? tree.root() {
-            json = json.rewriting([.key("predicate"), .key("points"), .key("root")]) { _ in .string(root.hexString) }
-            json = json.rewriting([.key("predicate"), .key("points"), .key("treeSize")]) { _ in .integer(tree.size) }
-        }
-    }
-    return JSONSerializer.data(json)
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     FuzzHarness.run(start, count) { data in
@@ -90,7 +69,7 @@ public func fuzzOne(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         guard data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") else { return }
         FuzzHarness.stage({ readFile(try Gzip.compress($0, level: AuditReportFile.compressionLevel)) }, data)
         FuzzHarness.stage({ _ = try AuditReportFile.report(fromPayload: $0) }, data)
-        guard let statement = consistent(data) else { return }
+        guard let statement = ConsistentInputs.reportStatement(data) else { return }
         let verified = try AuditReportFile.verify(try signedFile(statement), trustedKeys: [fixture.key.publicKey])
         let again = try AuditReportFile.verify(try AuditReportFile.encode(verified.report, key: fixture.key).file,
                                                trustedKeys: [fixture.key.publicKey])
