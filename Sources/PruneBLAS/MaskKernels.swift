@@ -4,21 +4,6 @@
 /// (bounds checked once per call) and keep each element's arithmetic, and each sum's order,
 /// exactly as written, so results do not depend on which code path computed them.
 public enum MaskKernels {
-    /// Each of the first `rows` rows (width `bias.count`) of `matrix` set to `bias`: the bias
-    /// term a product then accumulates onto.
-    public static func fillRows(_ matrix: inout [Double], rows: Int, with bias: [Double]) {
-        let n = bias.count
-        precondition(rows * n <= matrix.count, "fillRows: matrix too small")
-        bias.withUnsafeBufferPointer { b in
-            matrix.withUnsafeMutableBufferPointer { z in
-                for r in 0..<rows {
-                    let base = r * n
-                    for j in 0..<n { z[base + j] = b[j] }
-                }
-            }
-        }
-    }
-
     /// For each of `rows` rows of width `width` in `z`: copies the row into `copy` at
     /// `copy[r * copyStride + copyOffset …]`, times the row's signs when `signs` (laid out like
     /// the masks) is given, then zeroes the entries whose mask

@@ -34,8 +34,11 @@ public enum VectorKernels {
         }
     }
 
-    /// Each of the first `rows` rows (width `bias.count`) of `matrix` set to `bias`.
-    public static func fillRows(_ matrix: inout [Float], rows: Int, with bias: [Float]) {
+    /// Each of the first `rows` rows (width `bias.count`) of `matrix` set to `bias`: the bias
+    /// term a product then accumulates onto (Float for the trainer, Double for the
+    /// pattern-fixed passes). Inlinable, so each caller gets the specialised loop.
+    @inlinable
+    public static func fillRows<Element>(_ matrix: inout [Element], rows: Int, with bias: [Element]) {
         let n = bias.count
         precondition(rows * n <= matrix.count, "fillRows: matrix too small")
         bias.withUnsafeBufferPointer { b in

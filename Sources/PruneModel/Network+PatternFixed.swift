@@ -45,13 +45,13 @@ extension Network {
         for (index, layer) in layers.enumerated() {
             let last = index == layers.count - 1
             if last {
-                MaskKernels.fillRows(&logits, rows: k, with: layer.bias)
+                VectorKernels.fillRows(&logits, rows: k, with: layer.bias)
                 BLAS.gemm(.none, .transposed, m: k, n: layer.outputs, k: layer.inputs,
                           a: index == 0 ? x : current, lda: layer.inputs, b: layer.weights, ldb: layer.inputs,
                           beta: 1, c: &logits, ldc: layer.outputs)
                 return
             }
-            MaskKernels.fillRows(&next, rows: k, with: layer.bias)
+            VectorKernels.fillRows(&next, rows: k, with: layer.bias)
             BLAS.gemm(.none, .transposed, m: k, n: layer.outputs, k: layer.inputs,
                       a: index == 0 ? x : current, lda: layer.inputs, b: layer.weights, ldb: layer.inputs,
                       beta: 1, c: &next, ldc: layer.outputs)
