@@ -1,6 +1,7 @@
 import Foundation
 import PruneBundle
 import PruneCore
+import PruneHeap
 
 /// The verified bundles of an audit, with memory bounded whatever the number of points.
 ///
@@ -9,16 +10,20 @@ import PruneCore
 /// `certificateBudget` bytes, each bundle's certificates are dropped after it is verified and
 /// read again, one bundle at a time, when its points are checked. The second read must hash
 /// to the digest verified the first time (`bundle.changed-during-audit`), so a file swapped during
-/// the audit cannot slip in unverified certificates.
+/// the audit cannot slip in unverified certificates. In that mode each parse also runs with its
+/// large buffers mapped apart from the heap (`Heap`), so that freeing them gives the memory
+/// back: the audit's peak then no longer grows with the number of bundles.
 public struct AuditBundleSet: Sendable {
     /// Bundles in chain order; those in `reread` hold no certificates.
     public let bundles: [VerifiedPatchBundle]
     private let reread: Set<Int>
     private let verifier: PatchBundleVerifier?
 
-    /// Bundle bytes kept in memory before certificates are re-read: well above a typical
-    /// request (20 MB for 1,000 MNIST points), well below this machine's memory.
-    public static let defaultCertificateBudget = 256 << 20
+    /// Bundle bytes kept in memory before certificates are re-read: one bundle of the largest
+    /// size (`PatchBundle.maximumBytes`, 64 MiB; 20 MB holds 1,000 MNIST points). A request in
+    /// one bundle is audited from memory; a chain larger than that re-reads, and its peak
+    /// stays that of one bundle, whatever the number of points.
+    public static let defaultCertificateBudget = PatchBundle.maximumBytes
 
     /// Reads and verifies each file (every check, then the chain over all of them).
     public init(paths: [String], verifier: PatchBundleVerifier, certificateBudget: Int = defaultCertificateBudget) throws {
@@ -26,8 +31,15 @@ public struct AuditBundleSet: Sendable {
         let keep = total <= certificateBudget
         var bundles = [VerifiedPatchBundle]()
         for path in paths {
-            let bundle = try verifier.verify(bundle: try PatchBundleVerifier.read(path), path: path)
-            bundles.append(keep ? bundle : bundle.withoutCertificates())
+            if keep {
+                bundles.append(try verifier.verify(bundle: try PatchBundleVerifier.read(path), path: path).withoutPatchJSON())
+            } else {
+                // Past the budget the audit trades speed for memory: it re-reads certificates,
+                // and each parse's large buffers go back to the system when freed.
+                bundles.append(try Heap.withLargeAllocationsMapped {
+                    try verifier.verify(bundle: try PatchBundleVerifier.read(path), path: path).withoutCertificates()
+                })
+            }
         }
         try PatchBundleVerifier.checkChain(bundles)
         self.bundles = bundles
@@ -46,7 +58,9 @@ public struct AuditBundleSet: Sendable {
     public func withCertificates(_ index: Int) throws -> VerifiedPatchBundle {
         guard reread.contains(index), let verifier else { return bundles[index] }
         let first = bundles[index]
-        let again = try verifier.verify(bundle: try PatchBundleVerifier.read(first.path), path: first.path)
+        let again = try Heap.withLargeAllocationsMapped {
+            try verifier.verify(bundle: try PatchBundleVerifier.read(first.path), path: first.path).withoutPatchJSON()
+        }
         guard again.fileDigest == first.fileDigest else {
             throw FileError(path: first.path, PatchBundleError.changedDuringAudit(verified: first.fileDigest, now: again.fileDigest))
         }

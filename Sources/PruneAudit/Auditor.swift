@@ -27,6 +27,11 @@ public enum Auditor {
             try DatasetLoader.load(path: data, labels: labels, rows: rows)
         }
 
+        /// The rows, converted a few at a time by whoever reads them (IDX images stay bytes).
+        public func lazyRows() throws -> any DataRows {
+            try DatasetLoader.rows(path: data, labels: labels, rows: rows)
+        }
+
         public func digest() throws -> String { try InputFilesDigest(data: data, labels: labels, rows: rows).digest() }
     }
 
@@ -88,7 +93,7 @@ public enum Auditor {
         let subjects = try subjects(inputs)
         stages.lap(AuditStages.hashInputs)
         let network = try ModelFile.load(path: inputs.model)
-        let data = try inputs.forget.load()
+        let data = try inputs.forget.lazyRows()
         guard data.featureCount == network.inputCount else {
             throw FileError(path: inputs.forget.data, ModelError.inputMismatch(detail: "\(data.featureCount) features, the model takes \(network.inputCount)"))
         }
@@ -121,7 +126,7 @@ public enum Auditor {
         progress("re-checking \(data.count) point(s)")
         let verified = bundleSet.bundles
         let reports = try ForgetAudit(network: network, bundles: bundleSet, resolve: inputs.policy.resolve)
-            .run(rows: data.features, labels: data.labels, stages: &stages)
+            .run(request: data, stages: &stages)
         stages.reset()
         // Each bundle's points by (row, commitment): a lookup per point, not a scan.
         let claimedPatch = verified.map { bundle in

@@ -65,10 +65,21 @@ public struct ForgetAudit: Sendable {
 
     /// As above, charging the time of each stage to `stages`.
     public func run(rows raw: [Double], labels: [Int], stages: inout AuditStages) throws -> [PointReport] {
+        let m = network.inputCount
+        guard raw.count == labels.count * m, m > 0 else {
+            throw ModelError.inputMismatch(detail: "\(raw.count) values for \(labels.count) rows of \(m) features")
+        }
+        return try run(request: Dataset(sampleShape: [m], features: raw, labels: labels, source: "the forget request"), stages: &stages)
+    }
+
+    /// Audits the forget request read a bundle at a time: only the rows one bundle names are
+    /// converted and held, so the points' data does not grow the audit's memory.
+    public func run(request: any DataRows, stages: inout AuditStages) throws -> [PointReport] {
         stages.reset()
         let m = network.inputCount, c = network.outputCount, n = network.hiddenCount
-        guard raw.count == labels.count * m else {
-            throw ModelError.inputMismatch(detail: "\(raw.count) values for \(labels.count) rows of \(m) features")
+        let labels = request.labels
+        guard request.featureCount == m else {
+            throw ModelError.inputMismatch(detail: "\(request.featureCount) features per forget row, the model takes \(m)")
         }
         if let i = labels.firstIndex(where: { !(0..<c).contains($0) }) {
             throw DataError.labelOutOfRange(detail: "forget row \(i) has label \(labels[i]); the model has \(c) classes (0…\(c - 1))")
@@ -86,10 +97,15 @@ public struct ForgetAudit: Sendable {
             if verifiers[tau] == nil { verifiers[tau] = try PointVerifier(network: network, patches: patches, margin: tau) }
             let verifier = verifiers[tau]!
             let certificates = CertificateIndex(file.certificates)
+            // This bundle's rows of the request, converted now and dropped after the bundle.
+            let named = file.points.map(\.index).filter { labels.indices.contains($0) }
+            let raw = try request.features(of: named)
+            var position = 0
             for point in file.points {
                 let row = point.index
                 guard row >= 0, row < labels.count else { continue }
-                let features = raw[(row * m)..<((row + 1) * m)]
+                let features = raw[(position * m)..<((position + 1) * m)]
+                position += 1
                 let expected = try ForgetCommitment.digest(requestID: file.request.id, index: row, features: features, label: labels[row])
                 guard expected == point.commitment else {
                     // Another bundle may commit to this row correctly; record the mismatch only if none does.

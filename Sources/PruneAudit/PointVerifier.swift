@@ -13,6 +13,13 @@ public struct PointVerifier: Sendable {
     let rigorous: RigorousDualBound
     /// Whether each patch's K is at least its closed-form bound (C3); h = 0 where G = 0 only then.
     let soundBounds: [Bool]
+    /// For each pair (j, t), at j·C + t: the patches that can favour class j over class t
+    /// somewhere (d_j > d_t), ascending. Every other patch adds nothing to C0 and C6, so a point
+    /// looks at these and at the patches sharing its region, not at every patch of the chain
+    /// (which made an audit quadratic in the number of patches).
+    let favouring: [[Int]]
+    /// The patches having each region as a member, ascending.
+    let sharing: [ActivationPattern: [Int]]
 
     public init(network: Network, patches: [Patch], margin: Double) throws(ModelError) {
         self.network = network
@@ -20,6 +27,22 @@ public struct PointVerifier: Sendable {
         self.margin = margin
         self.rigorous = try RigorousDualBound(network: network, box: network.input.box)
         self.soundBounds = patches.map { $0.bound >= Patch.requiredBound(offset: $0.offset, linear: $0.linear, box: network.input.box) }
+        let c = network.outputCount
+        var favouring = [[Int]](repeating: [], count: c * c)
+        var sharing = [ActivationPattern: [Int]]()
+        for (index, patch) in patches.enumerated() {
+            for j in 0..<c {
+                for t in 0..<c where j != t {
+                    // An offset of another size is never skipped (worstCase decides on what it has).
+                    if patch.offset.count != c || InterferenceAnalysis.worstCase(patch.offset, j: j, t: t) > 0 {
+                        favouring[j * c + t].append(index)
+                    }
+                }
+            }
+            for member in Set(patch.members) { sharing[member, default: []].append(index) }
+        }
+        self.favouring = favouring
+        self.sharing = sharing
     }
 
     public struct Result: Sendable, Equatable {
@@ -97,10 +120,10 @@ public struct PointVerifier: Sendable {
         // C0: a lower bound on μ ≥ f̂_t − f̂_y at the point.
         var mu = RoundingBound.lower(logits[t] - logits[y], magnitude: 0, operations: 1) - fError[t] - fError[y]
         var muMagnitude = abs(mu)
-        for (index, other) in patches.enumerated() {
-            // A patch that cannot favour y over t contributes ≥ 0: no need to look at its gate,
-            // except for the covering patch, whose help C0 needs.
-            if index != k && InterferenceAnalysis.worstCase(other.offset, j: y, t: t) == 0 { continue }
+        // A patch that cannot favour y over t contributes ≥ 0: no need to look at its gate,
+        // except for the covering patch, whose help C0 needs.
+        for index in Self.union(favouring[y * c + t], [k]) {
+            let other = patches[index]
             let term = lowerContribution(of: other, index: index, at: x, t: t, y: y, own: (pattern, z, zError),
                                          firstLayer: z[0..<n1], firstLayerError: zError[0..<n1])
             mu += term
@@ -145,8 +168,9 @@ public struct PointVerifier: Sendable {
         // C6: every other patch, accounted for whatever the owner says.
         var bound = alone, magnitude = abs(alone)
         var notes = [String]()
-        for (index, other) in patches.enumerated() where index != k {
-            let (add, note) = try interference(of: other, index: index, on: region, row: y, target: t,
+        // Patches neither sharing the region nor favouring y over t add exactly 0 (interference).
+        for index in Self.union(favouring[y * c + t], sharing[region] ?? []) where index != k {
+            let (add, note) = try interference(of: patches[index], index: index, on: region, row: y, target: t,
                                                claimed: evidence.interference[index])
             bound += add
             magnitude += abs(add)
@@ -233,6 +257,22 @@ public struct PointVerifier: Sendable {
         }
         // With K sound and every member's gate closed, h = 0 exactly.
         return closedForAll ? 0 : worst
+    }
+
+    /// The ascending union of two ascending index lists, so sums keep the patches' order.
+    static func union(_ a: [Int], _ b: [Int]) -> [Int] {
+        var out = [Int](), i = 0, j = 0
+        out.reserveCapacity(a.count + b.count)
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                out.append(a[i]); i += 1
+            } else if i == a.count || b[j] < a[i] {
+                out.append(b[j]); j += 1
+            } else {
+                out.append(a[i]); i += 1; j += 1
+            }
+        }
+        return out
     }
 
     /// What another patch can add to spec row j on the region, and a note for the report.

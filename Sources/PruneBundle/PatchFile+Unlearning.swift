@@ -5,9 +5,20 @@ import PruneRepair
 
 extension PatchFile {
     /// The patch file of an unlearning run on `network` (whose file has SHA-256 `modelDigest`).
-    /// `rawPoints` are the forget request's feature values as read from the data file.
+    /// `rawPoints` and `labels` are the whole forget request as read from the data file. With
+    /// `part`, the run forgot only those rows of it (its point indices count from
+    /// `part.first`); the commitments still name each point's row in the whole request.
     public init(result: UnlearningResult, network: Network, modelDigest: String, requestID: String,
-                rawPoints: [Double], labels: [Int]) throws {
+                rawPoints: [Double], labels: [Int], part: Part? = nil) throws {
+        let first = part?.first ?? 0
+        if let part {
+            guard part.first >= 0, part.count > 0, part.first <= labels.count - part.count else {
+                throw PatchFileError.requestMismatch("part \(part.first)..<\(part.first + part.count) is not inside 0..<\(labels.count)")
+            }
+            guard result.points.count == part.count else {
+                throw PatchFileError.requestMismatch("the run forgot \(result.points.count) points, the part has \(part.count)")
+            }
+        }
         let m = network.inputCount, n = network.hiddenCount, c = network.outputCount
         let config = result.configuration
         var gammaPolicy = "calibrated", safety: Double? = nil, fixed: Double? = nil
@@ -50,9 +61,10 @@ extension PatchFile {
                 interference: interference))
         }
         let points = try result.points.map { p in
-            Point(index: p.index,
-                  commitment: try ForgetCommitment.digest(requestID: requestID, index: p.index,
-                                                          features: rawPoints[(p.index * m)..<((p.index + 1) * m)], label: labels[p.index]),
+            let row = first + p.index
+            return Point(index: row,
+                  commitment: try ForgetCommitment.digest(requestID: requestID, index: row,
+                                                          features: rawPoints[(row * m)..<((row + 1) * m)], label: labels[row]),
                   patch: p.patch, member: p.patch.flatMap { result.patches[$0].members.firstIndex(of: p.pattern) },
                   claim: p.claim.rawValue, margin: p.margin)
         }
@@ -71,21 +83,33 @@ extension PatchFile {
                 target: config.target.rawValue, gammaPolicy: gammaPolicy, gammaSafety: safety, gammaFixed: fixed,
                 defaultGamma: config.defaultGamma, clusters: config.clusters, maxRounds: config.maxRounds,
                 rounds: result.rounds, seed: config.seed, fastSteps: config.fastSteps),
-            request: Request(id: requestID, count: labels.count, commitment: ForgetCommitment.domain),
+            request: Request(id: requestID, count: labels.count, commitment: ForgetCommitment.domain, part: part),
             points: points, patches: patchEntries, certificates: certificateEntries)
     }
 
     /// The claims' frame, checked before any point is audited: τ is a positive finite number,
-    /// and the points are the request's, each index in 0..<request.count exactly once.
+    /// and the points are the request's (or its part's), each index of it exactly once. The
+    /// parts of a request are separate bundles; the audit marks every row that no bundle of
+    /// the chain names NOT_COVERED, so a missing part cannot pass.
     public func checkRequest() throws {
         guard settings.margin > 0, settings.margin.isFinite else { throw PatchFileError.nonPositiveMargin(settings.margin) }
-        guard points.count == request.count else {
-            throw PatchFileError.requestMismatch("request.count is \(request.count), \(points.count) points are listed")
+        guard request.count >= 0 else { throw PatchFileError.requestMismatch("request.count is \(request.count)") }
+        let rows: Range<Int>
+        if let part = request.part {
+            guard part.first >= 0, part.count > 0, part.first <= request.count - part.count else {
+                throw PatchFileError.requestMismatch("part first \(part.first), count \(part.count) is not a non-empty slice of 0..<\(request.count)")
+            }
+            rows = part.rows
+        } else {
+            rows = 0..<request.count
+        }
+        guard points.count == rows.count else {
+            throw PatchFileError.requestMismatch("\(request.part == nil ? "request" : "part").count is \(rows.count), \(points.count) points are listed")
         }
         var seen = Set<Int>()
         for (i, point) in points.enumerated() {
-            guard (0..<request.count).contains(point.index) else {
-                throw PatchFileError.requestMismatch("points[\(i)].index \(point.index) is outside 0..<\(request.count)")
+            guard rows.contains(point.index) else {
+                throw PatchFileError.requestMismatch("points[\(i)].index \(point.index) is outside \(rows.lowerBound)..<\(rows.upperBound)")
             }
             guard seen.insert(point.index).inserted else {
                 throw PatchFileError.requestMismatch("points[\(i)] repeats index \(point.index)")

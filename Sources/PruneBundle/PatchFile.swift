@@ -52,6 +52,30 @@ public struct PatchFile: Codable, Sendable {
         public var id: String
         public var count: Int
         public var commitment: String
+        /// The slice of the request this file forgets, when the request is split over several
+        /// chained bundles (a bundle holds at most 64 MiB, about 3,000 MNIST points); absent
+        /// when the file forgets the whole request.
+        public var part: Part?
+
+        public init(id: String, count: Int, commitment: String, part: Part? = nil) {
+            self.id = id
+            self.count = count
+            self.commitment = commitment
+            self.part = part
+        }
+    }
+
+    /// Rows `first ..< first + count` of the request.
+    public struct Part: Codable, Sendable, Equatable {
+        public var first: Int
+        public var count: Int
+
+        public init(first: Int, count: Int) {
+            self.first = first
+            self.count = count
+        }
+
+        public var rows: Range<Int> { first..<(first + count) }
     }
 
     public struct Point: Codable, Sendable {

@@ -24,7 +24,18 @@ extension VerifiedPatchBundle {
     public func withoutCertificates() -> VerifiedPatchBundle {
         var file = patchFile
         file.certificates = []
-        return VerifiedPatchBundle(path: path, fileDigest: fileDigest, predicate: predicate, patchFile: file,
+        return VerifiedPatchBundle(path: path, fileDigest: fileDigest, predicate: withoutPatchJSON().predicate, patchFile: file,
+                                   patchDataDigest: patchDataDigest, patches: patches, signer: signer)
+    }
+
+    /// The same bundle without `predicate.patches`, the patch file as a JSON tree: verification
+    /// needed it (the patch-data digest, the decoding), `patchFile` holds it decoded, and as a
+    /// tree it costs several times the file. An audit keeps many bundles and reads only
+    /// `patchFile`; the tree is replaced by `null`.
+    public func withoutPatchJSON() -> VerifiedPatchBundle {
+        var lean = predicate
+        lean.patches = .null
+        return VerifiedPatchBundle(path: path, fileDigest: fileDigest, predicate: lean, patchFile: patchFile,
                                    patchDataDigest: patchDataDigest, patches: patches, signer: signer)
     }
 }

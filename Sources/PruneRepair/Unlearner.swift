@@ -52,7 +52,7 @@ public struct Unlearner: Sendable {
                                         optimizer: FastDualOptimizer(steps: configuration.fastSteps))
         var rng = SeededGenerator(seed: configuration.seed)
         let commonTarget = configuration.target == .common
-            ? Self.mostFrequentRunnerUp(logits: original.logits, labels: labels, classes: c) : nil
+            ? configuration.commonTarget ?? Self.mostFrequentRunnerUp(logits: original.logits, labels: labels, classes: c) : nil
 
         var patches = [Patch]()
         var gammas = [GammaChoice]()
@@ -163,9 +163,10 @@ public struct Unlearner: Sendable {
                 }
             }
         }
-        log(String(format: "interference: %.2f s; ", Date().timeIntervalSince(analysisStart))
-            + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            + "; bounds " + interference.map { String(format: "%.2f", $0.patchedBound) }.joined(separator: " "))
+        let treatments = counts.isEmpty ? "no other patch can act on a certified region"
+            : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let worst = interference.map(\.patchedBound).max().map { String(format: "; worst patched bound %.4g", $0) } ?? ""
+        log(String(format: "interference: %.2f s; ", Date().timeIntervalSince(analysisStart)) + treatments + worst)
         patches = patches.enumerated().map { k, p in
             Patch(members: p.members, gamma: sharpened[k], offset: p.offset, linear: p.linear, bound: p.bound, target: p.target)
         }
@@ -308,7 +309,7 @@ public struct Unlearner: Sendable {
     }
 
     /// The most frequent runner-up class over all points (ties to the lowest class).
-    static func mostFrequentRunnerUp(logits: [Double], labels: [Int], classes c: Int) -> Int {
+    public static func mostFrequentRunnerUp(logits: [Double], labels: [Int], classes c: Int) -> Int {
         var counts = [Int](repeating: 0, count: c)
         for (i, y) in labels.enumerated() { counts[runnerUp(label: y, logits: logits[(i * c)..<((i + 1) * c)])] += 1 }
         return counts.indices.max { (counts[$0], -$0) < (counts[$1], -$1) }!

@@ -47,6 +47,9 @@ public struct UnlearningConfiguration: Sendable, Equatable {
     public var fastSteps: Int
     /// Passes that move a patch off a target which breaks another region's claim (0: never).
     public var retargetPasses = 3
+    /// With `target` common: the class to use instead of this run's most frequent runner-up,
+    /// so that every part of a request split over several bundles shares one target.
+    public var commonTarget: Int?
 
     public init(margin: Double = 0.01, certify: CertifyPolicy = .all, bounds: BoundMode = .fast,
                 target: TargetPolicy = .runnerUp, gamma: GammaPolicy = .calibrated(safety: 2),

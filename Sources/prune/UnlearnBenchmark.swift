@@ -31,6 +31,9 @@ struct UnlearnBenchmark: ParsableCommand {
     @Option(help: "Points on which fast bounds are compared with exact LP bounds.")
     var compareExact: Int = 5
 
+    @Option(help: "Points on which REASSURE's minimal affine patch (one dense CLP LP per region) is compared with the constant offset.")
+    var compareAffine: Int = 0
+
     @Option(help: "Target policy for the random forget sets (class-level always uses common).")
     var target: TargetPolicy = .runnerUp
 
@@ -120,6 +123,9 @@ struct UnlearnBenchmark: ParsableCommand {
             if !isClass && compareExact > 0 {
                 try compareBounds(network: network, points: forgetX, labels: forgetY, count: min(compareExact, forgetY.count))
             }
+            if !isClass && compareAffine > 0 {
+                try compareAffinePatches(network: network, points: forgetX, labels: forgetY, count: min(compareAffine, forgetY.count))
+            }
         }
     }
 
@@ -187,6 +193,33 @@ struct UnlearnBenchmark: ParsableCommand {
         }
         Console.out(String(format: "  bounds on %d regions: fast %.3f s/region, exact (CLP) %.3f s/region, largest relative gap of max_j M_j %.4f %%",
                            count, fastSeconds / Double(count), exactSeconds / Double(count), 100 * worstGap))
+    }
+
+    /// Both patch sizes on the same regions: the constant offset from exact bounds (‖d‖∞) and
+    /// REASSURE's minimal affine patch (H = max over the region of ‖c·x + d‖∞).
+    func compareAffinePatches(network: Network, points: [Double], labels: [Int], count: Int) throws {
+        let exact = RegionCertifier(network: network, box: network.input.box, mode: .exact)
+        let m = network.featureCount
+        var constantSeconds = 0.0, affineSeconds = 0.0, largestDifference = 0.0
+        var sizes = [String]()
+        for i in 0..<count {
+            let x = Array(points[(i * m)..<((i + 1) * m)])
+            let eval = try network.evaluate(x)
+            let t = Unlearner.runnerUp(label: labels[i], logits: eval.logits(of: 0))
+            let t0 = Date()
+            let e = try exact.certify(pattern: eval.patterns[0], target: t)
+            let constant = OffsetSolver.minimalOffset(bounds: e.bounds, target: t, margin: margin).map(abs).max()!
+            let t1 = Date()
+            let affine = try AffinePatchSolver.solve(region: LinearRegion(network: network, pattern: eval.patterns[0]),
+                                                     box: network.input.box, target: t, margin: margin)
+            let t2 = Date()
+            constantSeconds += t1.timeIntervalSince(t0)
+            affineSeconds += t2.timeIntervalSince(t1)
+            largestDifference = max(largestDifference, abs(affine.size - constant) / max(1e-9, constant))
+            sizes.append(String(format: "%.4f/%.4f", constant, affine.size))
+        }
+        Console.out(String(format: "  patch size on %d regions, constant ‖d‖∞ / affine H: %@; largest relative difference %.2e; constant (exact bounds) %.2f s/region, affine LP %.2f s/region",
+                           count, sizes.joined(separator: " "), largestDifference, constantSeconds / Double(count), affineSeconds / Double(count)))
     }
 
     static func peakResidentMegabytes() -> Double {

@@ -54,6 +54,9 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Target class: runner-up (default), common (one class for the request; default with --class) or random (seeded). A patch whose target breaks another forgotten region's claim moves to its next class (up to 3 passes).")
     var target: TargetPolicy?
 
+    @Option(help: "With --target common: this class instead of the request's most frequent runner-up.")
+    var commonClass: Int?
+
     @Option(help: "Gate sharpness γ: 'auto' (calibrated on --retained, times --gamma-safety) or a number.")
     var gamma: String = "auto"
 
@@ -75,6 +78,9 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Identifier of the forget request, part of every point's commitment.")
     var requestId: String = "request-1"
 
+    @Option(help: ArgumentHelp("Forget only rows START..<END of the request (0-based, END excluded), for a request split over several chained bundles; commitments keep each row's place in the whole request.", valueName: "START:END"))
+    var part: String?
+
     @Option(help: "Output patch file (JSON), or the signed bundle with --key.")
     var out: String
 
@@ -90,7 +96,18 @@ struct UnlearnCommand: ParsableCommand {
     @Flag(help: "Replace --out if it exists.")
     var force = false
 
+    /// `--part START:END` as a range, nil without the option.
+    func partRange() throws -> Range<Int>? {
+        guard let part else { return nil }
+        let bounds = part.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard bounds.count == 2, let start = bounds[0], let end = bounds[1], start >= 0, end > start else {
+            throw ValidationError("--part must be START:END with 0 ≤ START < END, got '\(part)'")
+        }
+        return start..<end
+    }
+
     func validate() throws {
+        _ = try partRange()
         if key == nil && (parent != nil || createdAt != nil) { throw ValidationError("--parent and --created-at need --key") }
         if let createdAt, !PatchBundlePredicate.isTimestamp(createdAt) {
             throw ValidationError("--created-at must be RFC 3339 UTC (YYYY-MM-DDThh:mm:ssZ), got '\(createdAt)'")
@@ -110,6 +127,10 @@ struct UnlearnCommand: ParsableCommand {
         try request.validateLabels(classCount: network.outputCount)
         var inputs = request.features
         network.input.preprocessing.apply(to: &inputs, featureCount: request.featureCount)
+        let rows = try partRange() ?? 0..<request.count
+        guard rows.upperBound <= request.count else {
+            throw ValidationError("--part \(rows.lowerBound):\(rows.upperBound) runs past the request's \(request.count) rows")
+        }
 
         var reference: [Double]?
         if let retained {
@@ -134,21 +155,35 @@ struct UnlearnCommand: ParsableCommand {
         } else {
             throw ValidationError("--gamma must be 'auto' or a positive number, got '\(gamma)'")
         }
+        if let commonClass {
+            guard configuration.target == .common else { throw ValidationError("--common-class needs --target common") }
+            guard (0..<network.outputCount).contains(commonClass) else {
+                throw ValidationError("--common-class \(commonClass) is not a class of \(model) (0…\(network.outputCount - 1))")
+            }
+            configuration.commonTarget = commonClass
+        } else if part != nil, configuration.target == .common {
+            // One target for the whole request, whichever part this run forgets.
+            let logits = try network.headForward(inputs, recordPatterns: false).logits
+            configuration.commonTarget = Unlearner.mostFrequentRunnerUp(logits: logits, labels: request.labels, classes: network.outputCount)
+        }
         if reference == nil, case .calibrated = configuration.gamma {
             Console.error("warning: no --retained data: every gate uses γ = \(configuration.defaultGamma), uncalibrated")
         }
         var progress = Progress()
         let start = Date()
+        let m = request.featureCount
         let result = try Unlearner(network: network, configuration: configuration).run(
-            forget: inputs, labels: request.labels, reference: reference, log: { progress.line($0) })
+            forget: Array(inputs[(rows.lowerBound * m)..<(rows.upperBound * m)]), labels: Array(request.labels[rows]),
+            reference: reference, log: { progress.line($0) })
         let file = try PatchFile(result: result, network: network, modelDigest: modelDigest, requestID: requestId,
-                                 rawPoints: request.features, labels: request.labels)
+                                 rawPoints: request.features, labels: request.labels,
+                                 part: part == nil ? nil : PatchFile.Part(first: rows.lowerBound, count: rows.count))
         let data = try key.map {
             try BundleSigning.sign(file, patchesPath: out, model: model, key: $0, parent: parent, createdAt: createdAt)
         } ?? file.jsonData()
         try FileOutput.write(data, to: out, overwrite: force)
         let claims = Dictionary(grouping: result.points, by: \.claim).mapValues(\.count)
-        Console.out(String(format: "forgot %d points with %d patches in %.2f s", request.count, result.patches.count,
+        Console.out(String(format: "forgot %d points with %d patches in %.2f s", rows.count, result.patches.count,
                            Date().timeIntervalSince(start)))
         Console.out("claims: " + [PointClaim.regionCertified, .pointLevel, .notForgotten]
             .map { "\($0.rawValue) \(claims[$0] ?? 0)" }.joined(separator: ", "))

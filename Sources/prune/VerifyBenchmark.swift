@@ -36,7 +36,7 @@ struct VerifyBenchmark: ParsableCommand {
     @Option(help: "BLAS threads (the target is stated for one core).")
     var threads: Int = 1
 
-    @Option(help: "Bundle bytes kept in memory before certificates are re-read per bundle (default 256 MiB; 0 re-reads always).")
+    @Option(help: "Bundle bytes kept in memory before certificates are re-read per bundle (default 64 MiB, one bundle of the largest size; 0 re-reads always).")
     var certificateBudget: Int = AuditBundleSet.defaultCertificateBudget
 
     @Option(help: "Auditor key (PEM) to sign the report; an ephemeral Ed25519 key by default.")

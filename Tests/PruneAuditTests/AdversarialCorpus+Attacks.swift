@@ -562,6 +562,29 @@ extension AdversarialCorpus {
         add("missing-points", "a point index outside the request", "bundle.patches.request-mismatch") {
             self.audit([try self.sign(self.edited { $0.points[3].index = 9 })])
         }
+        // A request split over chained bundles: each part must list exactly its own rows, and a
+        // part left out of the chain leaves its rows uncovered.
+        add("request-parts", "a part running past the request (rows 2..<5 of 4)", "bundle.patches.request-mismatch") {
+            self.audit([try self.sign(self.edited { $0.request.part = PatchFile.Part(first: 2, count: 3) })])
+        }
+        add("request-parts", "part 0..<2 that lists all four points", "bundle.patches.request-mismatch") {
+            self.audit([try self.sign(self.edited { $0.request.part = PatchFile.Part(first: 0, count: 2) })])
+        }
+        add("request-parts", "part 0..<2 whose second point is row 3", "bundle.patches.request-mismatch") {
+            self.audit([try self.sign(self.edited {
+                $0.request.part = PatchFile.Part(first: 0, count: 2)
+                $0.points = [$0.points[0], $0.points[3]]
+            })])
+        }
+        add("request-parts", "an empty part (count 0)", "bundle.patches.request-mismatch") {
+            self.audit([try self.sign(self.edited { $0.request.part = PatchFile.Part(first: 0, count: 0); $0.points = [] })])
+        }
+        add("request-parts", "only part 0..<2 of the request given: rows 2 and 3 uncovered", "audit.not-committed", row: 2) {
+            self.audit([try self.sign(self.edited {
+                $0.request.part = PatchFile.Part(first: 0, count: 2)
+                $0.points = Array($0.points[0..<2])
+            })])
+        }
         add("outside-box", "a committed forget row with a feature of 1.5 (box [0, 1])", "audit.outside-box") {
             var rows = self.rows
             rows[0] = 1.5

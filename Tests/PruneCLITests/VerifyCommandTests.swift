@@ -71,6 +71,46 @@ final class VerifyCommandTests: XCTestCase {
                             rows: path("forget.rows"), reference: path("retained.rows"))
     }
 
+    /// A request split over two chained bundles (`unlearn --part`): the chain covers every
+    /// row and passes; the first part alone leaves the second part's rows NOT_COVERED.
+    func testRequestSplitOverChainedPartsPasses() throws {
+        let dir = try makeTemporaryDirectory(self, prefix: "verify-parts")
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        XCTAssertEqual(try CommandRunner.prune(["keygen", "--out", path("owner")]).status, 0)
+        XCTAssertEqual(try CommandRunner.prune(["train", "--data", "\(Self.data)/digits.csv", "--rows", "\(Self.data)/digits-train.rows",
+                                                "--hidden", "24,24", "--epochs", "8", "--seed", "4", "--out", path("m.onnx")]).status, 0)
+        try "0\n10\n20\n30\n1\n11\n".write(toFile: path("forget.rows"), atomically: true, encoding: .utf8)
+        try (100..<500).map(String.init).joined(separator: "\n").write(toFile: path("retained.rows"), atomically: true, encoding: .utf8)
+        let common = ["unlearn", "--model", path("m.onnx"), "--forget", "\(Self.data)/digits.csv", "--forget-rows", path("forget.rows"),
+                      "--retained", "\(Self.data)/digits.csv", "--retained-rows", path("retained.rows"), "--target", "common",
+                      "--request-id", "split", "--key", path("owner.key.pem")]
+        let first = try CommandRunner.prune(common + ["--part", "0:4", "--created-at", "2026-01-31T12:00:00Z", "--out", path("p0.json")])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("forgot 4 points"), first.stdout)
+        let second = try CommandRunner.prune(common + ["--part", "4:6", "--parent", path("p0.json"),
+                                                       "--created-at", "2026-01-31T12:00:01Z", "--out", path("p1.json")])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let past = try CommandRunner.prune(common + ["--part", "4:7", "--out", path("p2.json")])
+        XCTAssertEqual(past.status, 64, past.stderr)
+        XCTAssertTrue(past.stderr.contains("runs past the request's 6 rows"), past.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("p2.json")))
+
+        let base = ["verify", "--model", path("m.onnx"), "--trust", path("owner.pub.pem"), "--data", "\(Self.data)/digits.csv",
+                    "--rows", path("forget.rows"), "--json"]
+        let both = try CommandRunner.prune(base + ["--bundle", path("p0.json"), "--bundle", path("p1.json")])
+        XCTAssertEqual(both.status, 0, both.stderr + both.stdout)
+        let output = try JSONDecoder().decode(Output.self, from: both.stdoutData)
+        XCTAssertEqual(output.result, "PASSED")
+        XCTAssertEqual(output.points.map(\.row), Array(0..<6))
+        XCTAssertTrue(output.points.allSatisfy { $0.meetsRequirement && $0.verdict != "NOT_COVERED" }, both.stdout)
+
+        let alone = try CommandRunner.prune(base + ["--bundle", path("p0.json")])
+        XCTAssertEqual(alone.status, 1, alone.stderr)
+        let partial = try JSONDecoder().decode(Output.self, from: alone.stdoutData)
+        XCTAssertEqual(partial.result, "FAILED")
+        XCTAssertEqual(partial.points.filter { $0.verdict == "NOT_COVERED" }.map(\.row), [4, 5])
+    }
+
     struct ReportSummary: Decodable {
         struct Point: Decodable { let row: Int; let commitment: String?; let verdict: String }
         let verified: Bool

@@ -33,6 +33,17 @@ final class IDXTests: XCTestCase {
         XCTAssertEqual(Array(picked.sample(0)), [250, 251, 252, 253, 254, 255])
         let bad = try DataFixtures.write(Array("2\n".utf8), "bad.rows", in: dir)
         assertThrows("data.index-out-of-range", containing: ["bad.rows"], try DatasetLoader.load(path: images, labels: labels, rows: bad))
+
+        // Rows converted on demand (the auditor's reader) are the same rows, in any order asked.
+        let lazy = try DatasetLoader.rows(path: images, labels: labels, rows: rows)
+        XCTAssertTrue(lazy is IDXRows)
+        XCTAssertEqual(lazy.count, 3)
+        XCTAssertEqual(lazy.labels, picked.labels)
+        XCTAssertEqual(lazy.sampleShape, picked.sampleShape)
+        XCTAssertEqual(try lazy.features(of: [2, 0, 1]), Array(picked.sample(2) + picked.sample(0) + picked.sample(1)))
+        XCTAssertEqual(try lazy.features(of: []), [])
+        XCTAssertEqual(try DatasetLoader.rows(path: images, labels: labels, rows: nil).labels, [7, 3])
+        assertThrows("data.index-out-of-range", containing: ["bad.rows"], try DatasetLoader.rows(path: images, labels: labels, rows: bad))
     }
 
     func testGzippedIDX() throws {

@@ -45,4 +45,16 @@ public enum DatasetLoader {
         }
         return try load(path: path, labels: labels, limits: limits).selecting(indexFile: rows, limits: limits)
     }
+
+    /// As `load(path:labels:rows:)`, for a reader that converts a few rows at a time: IDX
+    /// images stay bytes until asked for; the other formats load as `load` does.
+    public static func rows(path: String, labels: String?, rows: String?, limits: DataLimits = .default) throws -> any DataRows {
+        if format(of: path) == .idx, let labels {
+            return try IDXDataset.rows(images: path, labels: labels, limits: limits) { count in
+                guard let rows else { return Array(0..<count) }
+                return try IndexFile.load(path: rows, count: count, limits: limits)
+            }
+        }
+        return try load(path: path, labels: labels, rows: rows, limits: limits)
+    }
 }
