@@ -23,6 +23,10 @@ public struct PatchBundleClaims: Sendable, Encodable {
     public let classes: Int?
     public let tolerance: Double?
     public let requestID: String?
+    /// Rows in the whole request, and the slice this bundle forgets when the request is split.
+    public let requestCount: Int?
+    public let partFirst: Int?
+    public let partCount: Int?
     public let points: Int?
     public let patches: Int?
     public let certificates: Int?
@@ -63,6 +67,9 @@ public struct PatchBundleClaims: Sendable, Encodable {
         if case .number(let n)? = model?["tolerance"] { tolerance = n.value } else { tolerance = nil }
         let file = predicate?["patches"]
         requestID = Self.string(file?["request"]?["id"])
+        requestCount = Self.int(file?["request"]?["count"])
+        partFirst = Self.int(file?["request"]?["part"]?["first"])
+        partCount = Self.int(file?["request"]?["part"]?["count"])
         points = Self.array(file?["points"])?.count
         patches = Self.array(file?["patches"])?.count
         certificates = Self.array(file?["certificates"])?.count

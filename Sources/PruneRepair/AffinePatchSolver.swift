@@ -18,9 +18,9 @@ import PruneModel
 /// In this norm the affine freedom buys nothing: the constant offset (`OffsetSolver`, c = 0)
 /// with exact bounds is feasible, so H ≤ its ‖d‖∞ = (M_j + τ)/2 for the worst row j; and at
 /// that row's maximiser x* every patch needs p_t(x*) − p_j(x*) ≥ M_j + τ, so H ≥ ‖p(x*)‖∞ ≥
-/// (M_j + τ)/2. The two sizes are equal (`AffinePatchTests`, `prune bench unlearn
-/// --compare-affine`), while the LP has (3C − 1)(N + 2m) dense variables: the constant patch
-/// is the default, and this solver is the reference it is measured against.
+/// (M_j + τ)/2. The two sizes are equal (`AffinePatchTests`, `prune bench patch-size`), while
+/// the LP has (3C − 1)(N + 2m) dense variables: the constant patch is the default, and this
+/// solver is the reference it is measured against.
 public struct AffinePatch: Sendable, Equatable {
     /// c, C × m row-major, in model-input coordinates.
     public let linear: [Double]

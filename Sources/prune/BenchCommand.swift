@@ -5,5 +5,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print a table of measurements.",
-        subcommands: [HashBenchmark.self, TrainBenchmark.self, UnlearnBenchmark.self, VerifyBenchmark.self])
+        subcommands: [HashBenchmark.self, TrainBenchmark.self, UnlearnBenchmark.self, VerifyBenchmark.self, PatchSizeBenchmark.self])
 }

@@ -40,7 +40,9 @@ struct BundleInspectCommand: ParsableCommand {
         Console.out("created     \(claims.createdAt ?? "?") by \(claims.generator ?? "?")")
         Console.out("model       root sha256:\(claims.modelRootDigest ?? "?"), file sha256:\(claims.modelSHA256 ?? "?")")
         Console.out("network     hidden \(claims.hiddenWidths.map { "\($0)" } ?? "?"), \(claims.classes.map(String.init) ?? "?") classes, τ \(claims.tolerance.map { "\($0)" } ?? "?")")
-        Console.out("request     \(claims.requestID ?? "?"): \(claims.points ?? 0) points, \(claims.patches ?? 0) patches, \(claims.certificates ?? 0) certificates")
+        var part = ""
+        if let first = claims.partFirst, let count = claims.partCount { part = "; this bundle: rows \(first)..<\(first + count)" }
+        Console.out("request     \(claims.requestID ?? "?") (\(claims.requestCount.map(String.init) ?? "?") rows\(part)): \(claims.points ?? 0) points, \(claims.patches ?? 0) patches, \(claims.certificates ?? 0) certificates")
         Console.out("claims      " + claims.claims.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         Console.out("*** NOT VERIFIED ***")
     }

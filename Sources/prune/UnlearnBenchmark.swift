@@ -31,14 +31,17 @@ struct UnlearnBenchmark: ParsableCommand {
     @Option(help: "Points on which fast bounds are compared with exact LP bounds.")
     var compareExact: Int = 5
 
-    @Option(help: "Points on which REASSURE's minimal affine patch (one dense CLP LP per region) is compared with the constant offset.")
-    var compareAffine: Int = 0
-
     @Option(help: "Target policy for the random forget sets (class-level always uses common).")
     var target: TargetPolicy = .runnerUp
 
     @Option(help: "Margin τ.")
     var margin: Double = 0.01
+
+    @Option(help: "Gate sharpness γ: 'auto' (calibrated, times --gamma-safety) or a number for every patch (a smaller γ widens the gates: the class-level trade-off).")
+    var gamma: String = "auto"
+
+    @Option(help: "Safety factor on the calibrated γ (≥ 1).")
+    var gammaSafety: Double = 2
 
     @Option(help: "Seed for the forget sets and the unlearning run.")
     var seed: UInt64 = 0
@@ -92,6 +95,13 @@ struct UnlearnBenchmark: ParsableCommand {
                 config.clusters = 50
                 config.target = .common
             }
+            if gamma == "auto" {
+                config.gamma = .calibrated(safety: gammaSafety)
+            } else if let g = Double(gamma), g > 0, g.isFinite {
+                config.gamma = .fixed(g)
+            } else {
+                throw ValidationError("--gamma must be 'auto' or a positive number, got '\(gamma)'")
+            }
             // Class-level: calibrate γ on held-out points of the other classes.
             let reference = isClass ? gather(testX, test.labels.indices.filter { test.labels[$0] != forgetClass }, m) : retainedX
             let start = Date()
@@ -117,14 +127,21 @@ struct UnlearnBenchmark: ParsableCommand {
                                name, 100 * auBefore, 100 * auAfter, 100 * arBefore, 100 * arAfter, 100 * atBefore, 100 * atAfter,
                                100 * arChanged, 100 * atChanged, certified, indices.count, result.patches.count, seconds,
                                Self.peakResidentMegabytes(), retrainCells))
+            if let forgetClass, isClass {
+                // The class-level goal: unseen samples of the class are forgotten too, the other classes kept.
+                let inClass = test.labels.indices.filter { test.labels[$0] == forgetClass }
+                let others = test.labels.indices.filter { test.labels[$0] != forgetClass }
+                let (cBefore, cAfter, _) = try accuracy(patched, gather(testX, inClass, m), inClass.map { test.labels[$0] })
+                let (oBefore, oAfter, oChanged) = try accuracy(patched, gather(testX, others, m), others.map { test.labels[$0] })
+                Console.out(String(format: "  class %d test samples (%d): accuracy %.2f → %.2f %%; other classes' test samples (%d): accuracy %.2f → %.2f %% (drop %.2f points), predictions changed %.3f %%; γ %@",
+                                   forgetClass, inClass.count, 100 * cBefore, 100 * cAfter, others.count, 100 * oBefore, 100 * oAfter,
+                                   100 * (oBefore - oAfter), 100 * oChanged, gamma == "auto" ? "calibrated × \(gammaSafety)" : gamma))
+            }
             let (plain, withPatches) = try inferenceSeconds(patched, testX)
             Console.out(String(format: "  inference on the %d test samples: f %.3f s, f̂ with %d patches %.3f s (%.2f×)",
                                test.count, plain, result.patches.count, withPatches, withPatches / max(plain, 1e-12)))
             if !isClass && compareExact > 0 {
                 try compareBounds(network: network, points: forgetX, labels: forgetY, count: min(compareExact, forgetY.count))
-            }
-            if !isClass && compareAffine > 0 {
-                try compareAffinePatches(network: network, points: forgetX, labels: forgetY, count: min(compareAffine, forgetY.count))
             }
         }
     }
@@ -193,33 +210,6 @@ struct UnlearnBenchmark: ParsableCommand {
         }
         Console.out(String(format: "  bounds on %d regions: fast %.3f s/region, exact (CLP) %.3f s/region, largest relative gap of max_j M_j %.4f %%",
                            count, fastSeconds / Double(count), exactSeconds / Double(count), 100 * worstGap))
-    }
-
-    /// Both patch sizes on the same regions: the constant offset from exact bounds (‖d‖∞) and
-    /// REASSURE's minimal affine patch (H = max over the region of ‖c·x + d‖∞).
-    func compareAffinePatches(network: Network, points: [Double], labels: [Int], count: Int) throws {
-        let exact = RegionCertifier(network: network, box: network.input.box, mode: .exact)
-        let m = network.featureCount
-        var constantSeconds = 0.0, affineSeconds = 0.0, largestDifference = 0.0
-        var sizes = [String]()
-        for i in 0..<count {
-            let x = Array(points[(i * m)..<((i + 1) * m)])
-            let eval = try network.evaluate(x)
-            let t = Unlearner.runnerUp(label: labels[i], logits: eval.logits(of: 0))
-            let t0 = Date()
-            let e = try exact.certify(pattern: eval.patterns[0], target: t)
-            let constant = OffsetSolver.minimalOffset(bounds: e.bounds, target: t, margin: margin).map(abs).max()!
-            let t1 = Date()
-            let affine = try AffinePatchSolver.solve(region: LinearRegion(network: network, pattern: eval.patterns[0]),
-                                                     box: network.input.box, target: t, margin: margin)
-            let t2 = Date()
-            constantSeconds += t1.timeIntervalSince(t0)
-            affineSeconds += t2.timeIntervalSince(t1)
-            largestDifference = max(largestDifference, abs(affine.size - constant) / max(1e-9, constant))
-            sizes.append(String(format: "%.4f/%.4f", constant, affine.size))
-        }
-        Console.out(String(format: "  patch size on %d regions, constant ‖d‖∞ / affine H: %@; largest relative difference %.2e; constant (exact bounds) %.2f s/region, affine LP %.2f s/region",
-                           count, sizes.joined(separator: " "), largestDifference, constantSeconds / Double(count), affineSeconds / Double(count)))
     }
 
     static func peakResidentMegabytes() -> Double {

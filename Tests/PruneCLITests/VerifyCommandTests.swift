@@ -16,15 +16,22 @@ final class VerifyCommandTests: XCTestCase {
         let locality: Locality?
     }
 
-    func testHonestRunPassesAndMismatchesFail() throws {
-        let dir = try makeTemporaryDirectory(self, prefix: "verify")
-        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    /// A scratch folder with an owner key pair (`owner`), a small digits model (`m.onnx`) and
+    /// retained rows 100..<500 (`retained.rows`); returns the folder and a path maker.
+    func ownerModelAndRetainedRows(prefix: String) throws -> (dir: URL, path: (String) -> String) {
+        let dir = try makeTemporaryDirectory(self, prefix: prefix)
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
         XCTAssertEqual(try CommandRunner.prune(["keygen", "--out", path("owner")]).status, 0)
         XCTAssertEqual(try CommandRunner.prune(["train", "--data", "\(Self.data)/digits.csv", "--rows", "\(Self.data)/digits-train.rows",
                                                 "--hidden", "24,24", "--epochs", "8", "--seed", "4", "--out", path("m.onnx")]).status, 0)
+        try (100..<500).map(String.init).joined(separator: "\n").write(toFile: path("retained.rows"), atomically: true, encoding: .utf8)
+        return (dir, path)
+    }
+
+    func testHonestRunPassesAndMismatchesFail() throws {
+        let (dir, path) = try ownerModelAndRetainedRows(prefix: "verify")
         // Rows of one class, so one common target makes every region claim provable.
         try "0\n10\n20\n30\n".write(toFile: path("forget.rows"), atomically: true, encoding: .utf8)
-        try (100..<500).map(String.init).joined(separator: "\n").write(toFile: path("retained.rows"), atomically: true, encoding: .utf8)
         let unlearn = try CommandRunner.prune([
             "unlearn", "--model", path("m.onnx"), "--forget", "\(Self.data)/digits.csv", "--forget-rows", path("forget.rows"),
             "--retained", "\(Self.data)/digits.csv", "--retained-rows", path("retained.rows"), "--target", "common",
@@ -74,13 +81,8 @@ final class VerifyCommandTests: XCTestCase {
     /// A request split over two chained bundles (`unlearn --part`): the chain covers every
     /// row and passes; the first part alone leaves the second part's rows NOT_COVERED.
     func testRequestSplitOverChainedPartsPasses() throws {
-        let dir = try makeTemporaryDirectory(self, prefix: "verify-parts")
-        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        XCTAssertEqual(try CommandRunner.prune(["keygen", "--out", path("owner")]).status, 0)
-        XCTAssertEqual(try CommandRunner.prune(["train", "--data", "\(Self.data)/digits.csv", "--rows", "\(Self.data)/digits-train.rows",
-                                                "--hidden", "24,24", "--epochs", "8", "--seed", "4", "--out", path("m.onnx")]).status, 0)
+        let (_, path) = try ownerModelAndRetainedRows(prefix: "verify-parts")
         try "0\n10\n20\n30\n1\n11\n".write(toFile: path("forget.rows"), atomically: true, encoding: .utf8)
-        try (100..<500).map(String.init).joined(separator: "\n").write(toFile: path("retained.rows"), atomically: true, encoding: .utf8)
         let common = ["unlearn", "--model", path("m.onnx"), "--forget", "\(Self.data)/digits.csv", "--forget-rows", path("forget.rows"),
                       "--retained", "\(Self.data)/digits.csv", "--retained-rows", path("retained.rows"), "--target", "common",
                       "--request-id", "split", "--key", path("owner.key.pem")]
@@ -90,6 +92,8 @@ final class VerifyCommandTests: XCTestCase {
         let second = try CommandRunner.prune(common + ["--part", "4:6", "--parent", path("p0.json"),
                                                        "--created-at", "2026-01-31T12:00:01Z", "--out", path("p1.json")])
         XCTAssertEqual(second.status, 0, second.stderr)
+        let inspect = try CommandRunner.prune(["bundle", "inspect", path("p1.json")])
+        XCTAssertTrue(inspect.stdout.contains("request     split (6 rows; this bundle: rows 4..<6): 2 points"), inspect.stdout)
         let past = try CommandRunner.prune(common + ["--part", "4:7", "--out", path("p2.json")])
         XCTAssertEqual(past.status, 64, past.stderr)
         XCTAssertTrue(past.stderr.contains("runs past the request's 6 rows"), past.stderr)

@@ -12,7 +12,7 @@ import PruneTestSupport
 /// worst point x* for the worst row j any patch needs p_t(x*) − p_j(x*) ≥ M_j + τ, so
 /// ‖p(x*)‖∞ ≥ (M_j + τ)/2 = ‖d‖∞ (H ≥ ‖d‖∞).
 final class AffinePatchTests: XCTestCase {
-    func testAffinePatchIsSoundOnTheRegionAndNoLargerThanTheConstantOffset() throws {
+    func testAffinePatchIsSoundOnTheRegionAndTheSameSizeAsTheConstantOffset() throws {
         var rng = SeededGenerator(seed: 21)
         let tau = 0.05
         for trial in 0..<10 {
