@@ -187,10 +187,12 @@ public struct InterferenceAnalysis: Sendable {
         // Every row searched is remembered, as failed until the rigorous check below proves it.
         for r in rowsOf.indices { cache[ProofKey(region: regions[r], member: members[r])] = .some(nil) }
         // The batch stops only when every row has met its goal, so rows are searched in
-        // stages: a short pass for all (most close within a few dozen steps), the full search
-        // for the rows it left without a proof (bound ≥ 0), and a longer one for those still open.
+        // stages: a half-length pass for all, the full search for the rows it left without a
+        // proof (bound ≥ 0), and a longer one for those still open. A row's bound falls below 0
+        // only as the learning rate anneals at the end of a pass: on 100 random MNIST points a
+        // 50-step pass proved none of 1,030 rows, a 100-step pass 552.
         var quick = separation
-        quick.steps = max(1, separation.steps / 4)
+        quick.steps = max(1, separation.steps / 2)
         var (values, weights, multipliers) = quick.minimize(network: network, box: box, regions: regions, members: members, goals: goals)
         for factor in [1, 4] {
             let open = rowsOf.indices.filter { values[$0] >= 0 }
