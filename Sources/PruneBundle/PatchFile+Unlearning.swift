@@ -12,7 +12,7 @@ extension PatchFile {
                 rawPoints: [Double], labels: [Int], part: Part? = nil) throws {
         let first = part?.first ?? 0
         if let part {
-            guard part.first >= 0, part.count > 0, part.first <= labels.count - part.count else {
+            guard part.isSlice(of: labels.count) else {
                 throw PatchFileError.requestMismatch("part \(part.first)..<\(part.first + part.count) is not inside 0..<\(labels.count)")
             }
             guard result.points.count == part.count else {
@@ -96,7 +96,7 @@ extension PatchFile {
         guard request.count >= 0 else { throw PatchFileError.requestMismatch("request.count is \(request.count)") }
         let rows: Range<Int>
         if let part = request.part {
-            guard part.first >= 0, part.count > 0, part.first <= request.count - part.count else {
+            guard part.isSlice(of: request.count) else {
                 throw PatchFileError.requestMismatch("part first \(part.first), count \(part.count) is not a non-empty slice of 0..<\(request.count)")
             }
             rows = part.rows

@@ -76,6 +76,9 @@ public struct PatchFile: Codable, Sendable {
         }
 
         public var rows: Range<Int> { first..<(first + count) }
+
+        /// Whether this is a non-empty slice of a request of `total` rows (no overflow).
+        public func isSlice(of total: Int) -> Bool { first >= 0 && count > 0 && first <= total - count }
     }
 
     public struct Point: Codable, Sendable {

@@ -48,7 +48,7 @@ struct PatchSizeBenchmark: ParsableCommand {
             let bounds = try exact.certify(pattern: eval.patterns[0], target: t).bounds
             let constant = OffsetSolver.minimalOffset(bounds: bounds, target: t, margin: margin).map(abs).max()!
             let t1 = Date()
-            var cells = "not solved in \(timeLimit) s | –"
+            let cells: String
             do {
                 let affine = try AffinePatchSolver.solve(region: LinearRegion(network: network, pattern: eval.patterns[0]),
                                                          box: network.input.box, target: t, margin: margin,

@@ -95,13 +95,7 @@ struct UnlearnBenchmark: ParsableCommand {
                 config.clusters = 50
                 config.target = .common
             }
-            if gamma == "auto" {
-                config.gamma = .calibrated(safety: gammaSafety)
-            } else if let g = Double(gamma), g > 0, g.isFinite {
-                config.gamma = .fixed(g)
-            } else {
-                throw ValidationError("--gamma must be 'auto' or a positive number, got '\(gamma)'")
-            }
+            config.gamma = try GammaPolicy(option: gamma, safety: gammaSafety)
             // Class-level: calibrate γ on held-out points of the other classes.
             let reference = isClass ? gather(testX, test.labels.indices.filter { test.labels[$0] != forgetClass }, m) : retainedX
             let start = Date()

@@ -148,13 +148,7 @@ struct UnlearnCommand: ParsableCommand {
                                                     bounds: bounds, target: target ?? (`class` == nil ? .runnerUp : .common),
                                                     maxRounds: rounds, seed: seed)
         configuration.clusters = clusters ?? (`class` == nil ? nil : 50)
-        if gamma == "auto" {
-            configuration.gamma = .calibrated(safety: gammaSafety)
-        } else if let g = Double(gamma) {
-            configuration.gamma = .fixed(g)
-        } else {
-            throw ValidationError("--gamma must be 'auto' or a positive number, got '\(gamma)'")
-        }
+        configuration.gamma = try GammaPolicy(option: gamma, safety: gammaSafety)
         if let commonClass {
             guard configuration.target == .common else { throw ValidationError("--common-class needs --target common") }
             guard (0..<network.outputCount).contains(commonClass) else {
