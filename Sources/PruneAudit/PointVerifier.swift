@@ -223,11 +223,13 @@ public struct PointVerifier: Sendable {
                            firstLayer z1: ArraySlice<Double>, firstLayerError e1: ArraySlice<Double>) -> Double {
         let worst = -InterferenceAnalysis.worstCase(patch.offset, j: y, t: t)
         let ops = rigorous.operations
+        // The gate's rows: the first `rows` of each pattern (all but a first-layer gate's).
+        let rows = patch.gateRowCount(hiddenWidths: network.hiddenWidths)
         var closedForAll = soundBounds[index]
         for member in patch.members {
             if closedForAll {
                 var sum = 0.0
-                for i in z1.indices {
+                for i in z1.indices where i - z1.startIndex < rows {
                     let violation = (member[i] ? -z1[i] : z1[i]) - e1[i]
                     if violation > 0 { sum += min(1, patch.gamma * violation) }
                 }
@@ -243,12 +245,12 @@ public struct PointVerifier: Sendable {
                 error = magnitude.map { RoundingBound.upper(0, magnitude: $0, operations: ops) }
             }
             // G = 1 robustly: every row of this member is satisfied with room for rounding.
-            let inside = (0..<z.count).allSatisfy { i in member[i] ? z[i] - error[i] >= 0 : z[i] + error[i] <= 0 }
+            let inside = (0..<rows).allSatisfy { i in member[i] ? z[i] - error[i] >= 0 : z[i] + error[i] <= 0 }
             if inside { return patch.offset[t] - patch.offset[y] }
             // G = 0 robustly for this member: its violations sum (scaled) to at least 1.
             if closedForAll {
                 var sum = 0.0
-                for i in 0..<z.count {
+                for i in 0..<rows {
                     let violation = (member[i] ? -z[i] : z[i]) - error[i]
                     if violation > 0 { sum += min(1, patch.gamma * violation) }
                 }
@@ -299,6 +301,7 @@ public struct PointVerifier: Sendable {
             guard y.count == n, y.allSatisfy({ $0.isFinite }) else { return false }
             guard let separation = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: network.input.box,
                                                   region: region, member: member, weights: weights?[index],
+                                                  gateRows: patch.gateRowCount(hiddenWidths: network.hiddenWidths),
                                                   operations: rigorous.operations) else {
                 return false
             }

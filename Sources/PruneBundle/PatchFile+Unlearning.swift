@@ -33,7 +33,8 @@ extension PatchFile {
             patchEntries.append(PatchEntry(
                 target: patch.target, gamma: patch.gamma, bound: patch.bound, offset: patch.offset,
                 members: try PatchTensor(u64: patch.members.flatMap(\.words), shape: [patch.members.count, words]),
-                closingGamma: choice?.closing, referenceInside: choice?.referenceInside.count ?? 0))
+                closingGamma: choice?.closing, referenceInside: choice?.referenceInside.count ?? 0,
+                gateLayers: patch.gateLayers))
         }
         var certificateEntries = [CertificateEntry]()
         for certificate in result.certificates {
@@ -69,7 +70,7 @@ extension PatchFile {
                   claim: p.claim.rawValue, margin: p.margin)
         }
         self.init(
-            format: Self.formatName,
+            format: result.patches.contains { $0.gateLayers != nil } ? Self.gateLayersFormatName : Self.formatName,
             generator: Generator(name: "prune", version: PruneVersion.string),
             model: ModelBinding(
                 sha256: modelDigest, inputShape: network.input.shape, featureCount: network.featureCount, classes: c,
@@ -147,7 +148,7 @@ extension PatchFile {
         } catch {
             throw .invalid("\(field.map { "\($0) is " } ?? "")not a prune patch file: \(error)")
         }
-        guard file.format == formatName else { throw .unsupportedFormat(file.format) }
+        guard formatNames.contains(file.format) else { throw .unsupportedFormat(file.format) }
         return file
     }
 
@@ -179,6 +180,14 @@ extension PatchFile {
                   words > 0 || entry.members.shape[0] == 1 else {
                 throw PatchFileError.tensor(path + ".members", "shape \(entry.members.shape), expected [members, \(words)]")
             }
+            if let layers = entry.gateLayers {
+                guard format == Self.gateLayersFormatName else {
+                    throw PatchFileError.invalid("\(path).gateLayers needs format \(Self.gateLayersFormatName), the file says \(format)")
+                }
+                guard (1...network.hiddenWidths.count).contains(layers) else {
+                    throw PatchFileError.invalid("\(path).gateLayers is \(layers), the network has \(network.hiddenWidths.count) hidden layers")
+                }
+            }
             let all = try entry.members.u64(path: path + ".members")
             var members = [ActivationPattern]()
             for i in 0..<entry.members.shape[0] {
@@ -188,7 +197,8 @@ extension PatchFile {
                     throw PatchFileError.tensor(path + ".members", "\(error)")
                 }
             }
-            return Patch(members: members, gamma: entry.gamma, offset: entry.offset, bound: entry.bound, target: entry.target)
+            return Patch(members: members, gamma: entry.gamma, offset: entry.offset, bound: entry.bound, target: entry.target,
+                         gateLayers: entry.gateLayers)
         }
     }
 }

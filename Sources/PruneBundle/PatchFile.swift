@@ -10,6 +10,11 @@ import PruneRepair
 /// size grows with hidden neurons per patch, not with inputs × hidden.
 public struct PatchFile: Codable, Sendable {
     public static let formatName = "prune.patches/v1"
+    /// v1 plus `patches[].gateLayers` (gates over the leading hidden layers only). A file that
+    /// uses it says v2, so a verifier that predates the field refuses it instead of reading
+    /// the gates as exact-region gates (a narrower f̂ than the one deployed).
+    public static let gateLayersFormatName = "prune.patches/v2"
+    public static let formatNames = [formatName, gateLayersFormatName]
 
     public struct Generator: Codable, Sendable { public var name: String; public var version: String }
 
@@ -101,6 +106,8 @@ public struct PatchFile: Codable, Sendable {
         public var members: PatchTensor
         public var closingGamma: Double?
         public var referenceInside: Int
+        /// The gate's leading hidden layers (prune.patches/v2); absent: all (the exact region).
+        public var gateLayers: Int? = nil
     }
 
     /// A sparse matrix: flat row-major indices and their values.

@@ -37,7 +37,7 @@ public enum PatchFileError: PruneError, Equatable {
 
     public var message: String {
         switch self {
-        case .unsupportedFormat(let f): "unsupported patch file format '\(f)' (prune reads \(PatchFile.formatName))"
+        case .unsupportedFormat(let f): "unsupported patch file format '\(f)' (prune reads \(PatchFile.formatNames.joined(separator: " and ")))"
         case .invalid(let m): "invalid patch file: \(m)"
         case .tensor(let path, let m): "tensor \(path): \(m)"
         case .modelMismatch(let e, let a): "patches were made for the model with SHA-256 \(e), this model file has \(a)"

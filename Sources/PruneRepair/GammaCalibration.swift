@@ -28,18 +28,58 @@ public struct GammaCalibration: Sendable {
         public let insideRegions: [Int]
     }
 
+    /// The closing γ of each patch (its member regions, with gates over `gateLayers` leading
+    /// hidden layers, nil for all). First-layer gates share every row with the reference
+    /// points' first layer, so all patches are computed exactly by matrix products in chunks
+    /// of reference points; deeper gates go patch by patch.
+    public func closingGammas(patches: [[ActivationPattern]], gateLayers: Int?) -> [Result] {
+        guard gateLayers == 1, let n1 = network.hiddenWidths.first, n1 > 0 else {
+            return patches.map { closingGamma(members: $0, gateLayers: gateLayers) }
+        }
+        let members = patches.flatMap { $0 }
+        let violations = FirstLayerViolations(members: members, width: n1)
+        var smallest = [Double](repeating: .infinity, count: members.count)
+        var inside = [Set<Int>](repeating: [], count: members.count)
+        let chunk = violations.chunk(points: count)
+        var start = 0
+        while start < count {
+            let end = min(count, start + chunk), width = end - start
+            let sums = violations.sums(firstLayer: firstLayer[(start * n1)..<(end * n1)], points: width)
+            for s in members.indices {
+                for r in 0..<width {
+                    let v = sums[s * width + r]
+                    if v == 0 { inside[s].insert(start + r) } else if v < smallest[s] { smallest[s] = v }
+                }
+            }
+            start = end
+        }
+        var results = [Result]()
+        var first = 0
+        for patch in patches {
+            let range = first..<(first + patch.count)
+            first = range.upperBound
+            let least = range.map { smallest[$0] }.min() ?? .infinity
+            results.append(Result(closing: least.isFinite ? 1 / least : nil,
+                                  insideRegions: range.reduce(into: Set<Int>()) { $0.formUnion(inside[$1]) }.sorted()))
+        }
+        return results
+    }
+
     /// The closing γ over all members. A point's closing γ is 1/Σ_i v_i over all region rows;
     /// the first layer alone gives an upper bound (fewer rows, smaller sum), so points are
     /// refined with their full violations in decreasing order of that bound, stopping as soon
     /// as the bound cannot beat the best exact value found. Refinement runs in growing batches
     /// (one matrix product per layer for each batch instead of one pass per point); a batch
     /// may compute a few points past the stop, whose results are discarded.
-    public func closingGamma(members: [ActivationPattern]) -> Result {
-        let n1 = network.hiddenWidths.first ?? 0
+    /// With `gateLayers`, only the gate's rows count (the first rows of each pattern).
+    public func closingGamma(members: [ActivationPattern], gateLayers: Int? = nil) -> Result {
+        let rows = Patch.gateRowCount(gateLayers: gateLayers, hiddenWidths: network.hiddenWidths)
+        let n1 = min(network.hiddenWidths.first ?? 0, rows)
         let n = network.hiddenCount
         let m = network.featureCount
         var worst: Double? = nil
         var inside = Set<Int>()
+        let width1 = network.hiddenWidths.first ?? 0
         var x = [Double](), pre = [Double](), logits = [Double](), scratch = PatternFixedScratch()
         for member in members {
             let masks = PatternMasks([member], width: n)
@@ -50,7 +90,7 @@ public struct GammaCalibration: Sendable {
             for r in 0..<count {
                 var sum = 0.0
                 for i in 0..<n1 {
-                    let v = firstLayer[r * n1 + i] * flip[i]
+                    let v = firstLayer[r * width1 + i] * flip[i]
                     if v > 0 { sum += v }
                 }
                 upper.append((r, sum > 0 ? 1 / sum : .infinity))
@@ -67,7 +107,7 @@ public struct GammaCalibration: Sendable {
                 for (q, (r, bound)) in upper[start..<end].enumerated() {
                     if bound <= best { break refine }
                     var sum = 0.0
-                    for i in 0..<n {
+                    for i in 0..<rows {
                         let v = pre[q * n + i] * flip[i]
                         if v > 0 { sum += v }
                     }

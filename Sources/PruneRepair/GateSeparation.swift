@@ -18,14 +18,16 @@ public struct GateSeparation: Sendable {
     public let error: Double
 
     /// nil when no row carries weight (π′ = S in the first layer, without weights), or when a
-    /// weight is outside [0, 1].
+    /// weight is outside [0, 1] or on a row past `gateRows` (the gate's rows are the first
+    /// `gateRows` of the pattern: a violation of any other row does not close it).
     public init?(network: Network, magnitudes: Network, box: InputBox, region s: ActivationPattern,
-                 member: ActivationPattern, weights: [Double]? = nil, operations: Int) {
+                 member: ActivationPattern, weights: [Double]? = nil, gateRows: Int? = nil, operations: Int) {
         let n = network.hiddenCount, m = network.featureCount
         var sigma = [Double](repeating: 0, count: n)
         if let weights {
             // Weights outside [0, 1] would make the sum no bound on the gate: refuse them.
             guard weights.count == n, weights.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { return nil }
+            guard weights[min(n, gateRows ?? n)...].allSatisfy({ $0 == 0 }) else { return nil }
             for i in 0..<n { sigma[i] = member[i] ? weights[i] : -weights[i] }
         } else {
             for i in 0..<(network.hiddenWidths.first ?? 0) where s[i] != member[i] { sigma[i] = member[i] ? 1 : -1 }

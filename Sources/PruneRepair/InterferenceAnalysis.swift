@@ -45,6 +45,8 @@ public struct InterferenceAnalysis: Sendable {
     public struct ProofKey: Hashable, Sendable {
         let region: ActivationPattern
         let member: ActivationPattern
+        /// The member's gate rows (a first-layer gate can be closed by fewer rows).
+        let gateRows: Int
     }
     public struct Proof: Sendable {
         let lower: Double
@@ -95,6 +97,11 @@ public struct InterferenceAnalysis: Sendable {
         // Pass 1: exact and free treatments, then absorb the cheapest harms while slack lasts.
         var treatments = [[Int: InterferenceTreatment]](repeating: [:], count: certificates.count)
         var pending = [(certificate: Int, other: Int)]()
+        // Patches by member region: a lookup per certificate, not a scan of every member.
+        var sharing = [ActivationPattern: Set<Int>]()
+        for (k, patch) in patches.enumerated() {
+            for member in patch.members { sharing[member, default: []].insert(k) }
+        }
         for (q, (k, certificate, claimed)) in certificates.enumerated() {
             let t = certificate.target
             let own = patches[k].offset
@@ -102,14 +109,16 @@ public struct InterferenceAnalysis: Sendable {
             let specRows = Self.claimRows(claimed, target: t)
             var rows = certificate.bounds.indices.map { certificate.bounds[$0] + own[$0] - own[t] }
             var harmful = [(other: Int, harm: [(j: Int, w: Double)], total: Double)]()
+            let shared = sharing[certificate.pattern] ?? []
             for (other, patch) in patches.enumerated() where other != k {
-                if patch.members.contains(certificate.pattern) {
+                if shared.contains(other) {
                     treatments[q][other] = .shared
                     for j in specRows { rows[j] += patch.offset[j] - patch.offset[t] }
                     continue
                 }
+                // Most patches (one target for all, say) cannot raise any claimed row: no allocation.
+                guard specRows.contains(where: { Self.worstCase(patch.offset, j: $0, t: t) > 0 }) else { continue }
                 let harm = specRows.map { (j: $0, w: Self.worstCase(patch.offset, j: $0, t: t)) }.filter { $0.w > 0 }
-                if harm.isEmpty { continue }
                 harmful.append((other, harm, harm.reduce(0) { $0 + $1.w }))
             }
             harmful.sort { ($0.total, $0.other) < ($1.total, $1.other) }
@@ -166,13 +175,14 @@ public struct InterferenceAnalysis: Sendable {
     func prove(_ pending: [(certificate: Int, other: Int)], certificates: [(patch: Int, certificate: RegionCertificate, rows: [Int])],
                patches: [Patch], gammas: [Double], cache: inout ProofCache) -> [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]] {
         var rowsOf = [(pending: Int, member: Int)]()
-        var regions = [ActivationPattern](), members = [ActivationPattern](), goals = [Double]()
+        var regions = [ActivationPattern](), members = [ActivationPattern](), goals = [Double](), gateRows = [Int]()
         var proofs = [Int: [(member: Int, lower: Double, y: [Double], w: [Double])]]()
         let n = network.hiddenCount
         for (p, item) in pending.enumerated() {
             let s = certificates[item.certificate].certificate.pattern
+            let rows = patches[item.other].gateRowCount(hiddenWidths: network.hiddenWidths)
             for (mIndex, member) in patches[item.other].members.enumerated() {
-                if let cached = cache[ProofKey(region: s, member: member)] {
+                if let cached = cache[ProofKey(region: s, member: member, gateRows: rows)] {
                     if let proof = cached { proofs[p, default: []].append((member: mIndex, lower: proof.lower, y: proof.y, w: proof.w)) }
                     continue
                 }
@@ -180,12 +190,13 @@ public struct InterferenceAnalysis: Sendable {
                 rowsOf.append((p, mIndex))
                 regions.append(s)
                 members.append(member)
+                gateRows.append(rows)
                 goals.append(-1 / gammas[item.other])
             }
         }
         guard !rowsOf.isEmpty else { return proofs }
         // Every row searched is remembered, as failed until the rigorous check below proves it.
-        for r in rowsOf.indices { cache[ProofKey(region: regions[r], member: members[r])] = .some(nil) }
+        for r in rowsOf.indices { cache[ProofKey(region: regions[r], member: members[r], gateRows: gateRows[r])] = .some(nil) }
         // The batch stops only when every row has met its goal, so rows are searched in
         // stages: a half-length pass for all, the full search for the rows it left without a
         // proof (bound ≥ 0), and a longer one for those still open. A row's bound falls below 0
@@ -193,14 +204,16 @@ public struct InterferenceAnalysis: Sendable {
         // 50-step pass proved none of 1,030 rows, a 100-step pass 552.
         var quick = separation
         quick.steps = max(1, separation.steps / 2)
-        var (values, weights, multipliers) = quick.minimize(network: network, box: box, regions: regions, members: members, goals: goals)
+        var (values, weights, multipliers) = quick.minimize(network: network, box: box, regions: regions, members: members,
+                                                            goals: goals, gateRows: gateRows)
         for factor in [1, 4] {
             let open = rowsOf.indices.filter { values[$0] >= 0 }
             guard !open.isEmpty else { break }
             var longer = separation
             longer.steps *= factor
             let retry = longer.minimize(network: network, box: box, regions: open.map { regions[$0] },
-                                        members: open.map { members[$0] }, goals: open.map { goals[$0] })
+                                        members: open.map { members[$0] }, goals: open.map { goals[$0] },
+                                        gateRows: open.map { gateRows[$0] })
             for (q, r) in open.enumerated() where retry.values[q] < values[r] {
                 values[r] = retry.values[q]
                 for i in 0..<n {
@@ -211,7 +224,8 @@ public struct InterferenceAnalysis: Sendable {
         }
         // The exact LP settles a few rows the searches left open (up to a budget).
         for r in rowsOf.indices.filter({ values[$0] >= 0 }).prefix(exactBudget) {
-            guard let exact = try? GateSeparation.exactWeights(network: network, box: box, region: regions[r], member: members[r]) else {
+            guard let exact = try? GateSeparation.exactWeights(network: network, box: box, region: regions[r], member: members[r],
+                                                               gateRows: gateRows[r]) else {
                 continue
             }
             for i in 0..<n {
@@ -223,7 +237,7 @@ public struct InterferenceAnalysis: Sendable {
         for r in rowsOf.indices {
             guard let g = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: regions[r],
                                          member: members[r], weights: Array(weights[(r * n)..<((r + 1) * n)]),
-                                         operations: rigorous.operations) else { continue }
+                                         gateRows: gateRows[r], operations: rigorous.operations) else { continue }
             kept.append(r)
             objectives.append(g.objective)
             errors.append(g.error)
@@ -240,7 +254,7 @@ public struct InterferenceAnalysis: Sendable {
             guard bound < 0 else { continue }
             let y = Array(multipliers[(r * n)..<((r + 1) * n)]), w = Array(weights[(r * n)..<((r + 1) * n)])
             proofs[rowsOf[r].pending, default: []].append((member: rowsOf[r].member, lower: -bound, y: y, w: w))
-            cache[ProofKey(region: regions[r], member: members[r])] = Proof(lower: -bound, y: y, w: w)
+            cache[ProofKey(region: regions[r], member: members[r], gateRows: gateRows[r])] = Proof(lower: -bound, y: y, w: w)
         }
         return proofs
     }

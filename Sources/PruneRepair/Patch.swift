@@ -17,15 +17,37 @@ public struct Patch: Sendable, Equatable {
     public let bound: Double
     /// The class this patch makes win on its regions.
     public let target: Int
+    /// How many leading hidden layers' rows the gate uses, or nil for all of them (the exact
+    /// region). With fewer layers a member's gate is 1 on a polytope that contains its region
+    /// (a subset of the region's rows): the patch still equals p on every member region, and
+    /// it also reaches unseen points that share the member's first-layer signs. That is what
+    /// lets class-level unlearning generalise; γ then keeps it off the reference data.
+    public let gateLayers: Int?
 
     public init(members: [ActivationPattern], gamma: Double, offset: [Double], linear: [Double]? = nil,
-                bound: Double, target: Int) {
+                bound: Double, target: Int, gateLayers: Int? = nil) {
         self.members = members
         self.gamma = gamma
         self.offset = offset
         self.linear = linear
         self.bound = bound
         self.target = target
+        self.gateLayers = gateLayers
+    }
+
+    /// The number of gate rows: the first rows of each member pattern (rows are ordered layer
+    /// by layer), all of them without `gateLayers`.
+    public func gateRowCount(hiddenWidths: [Int]) -> Int {
+        Self.gateRowCount(gateLayers: gateLayers, hiddenWidths: hiddenWidths)
+    }
+
+    public static func gateRowCount(gateLayers: Int?, hiddenWidths: [Int]) -> Int {
+        hiddenWidths.prefix(gateLayers ?? hiddenWidths.count).reduce(0, +)
+    }
+
+    /// The same patch with another γ (the interference analysis sharpens gates).
+    public func with(gamma: Double) -> Patch {
+        Patch(members: members, gamma: gamma, offset: offset, linear: linear, bound: bound, target: target, gateLayers: gateLayers)
     }
 
     /// The smallest sound K, in closed form over the box (method.md §6): for each logit j,

@@ -76,8 +76,13 @@ struct PatchGraph: ONNXLogitsExtension {
         guard let firstLayer = head.firstLayer else {
             return graph.constant("gate.open", dims: [1, patches.count], [Double](repeating: 1, count: patches.count))
         }
-        let members = patches.flatMap { patch in patch.members.map { (pattern: $0, gamma: patch.gamma) } }
-        let widths = network.hiddenWidths
+        let members = patches.flatMap { patch in
+            patch.members.map { (pattern: $0, gamma: patch.gamma, rows: patch.gateRowCount(hiddenWidths: network.hiddenWidths)) }
+        }
+        // Layers past every gate's rows are not written (first-layer gates need only z₁).
+        let deepest = members.map(\.rows).max() ?? 0
+        var widths = [Int]()
+        for width in network.hiddenWidths where widths.reduce(0, +) < deepest { widths.append(width) }
         let zero = graph.constant("gate.zero", dims: [], [0]), one = graph.constant("gate.one", dims: [], [1])
         var z = firstLayer  // [N, n₁], then [M, N, n_ℓ]
         var total: String?
@@ -100,10 +105,13 @@ struct PatchGraph: ONNXLogitsExtension {
                 let b = graph.constant("gate.bias", dims: [width], layer.bias)
                 z = graph.operation("Add", [graph.operation("MatMul", [masked, w]), b])
             }
-            // γ times the violation: −z for an active unit, z for an inactive one.
+            // γ times the violation: −z for an active unit, z for an inactive one; 0 on rows
+            // outside a member's gate, which then add exactly nothing.
             var scale = [Double](repeating: 0, count: members.count * width)
             for (s, member) in members.enumerated() {
-                for i in 0..<width { scale[s * width + i] = member.pattern[offset + i] ? -member.gamma : member.gamma }
+                for i in 0..<width where offset + i < member.rows {
+                    scale[s * width + i] = member.pattern[offset + i] ? -member.gamma : member.gamma
+                }
             }
             let violation = graph.operation("Mul", [z, graph.constant("gate.scale", dims: [members.count, 1, width], scale)])
             let clipped = graph.operation("Clip", [violation, zero, one])

@@ -43,6 +43,12 @@ public struct PatchedNetwork: Sendable {
     }
 
     /// Every (point, patch) with G > 0, sorted by point then patch.
+    ///
+    /// With many members, one matrix product first gives every member's summed first-layer
+    /// violation at every point (FirstLayerViolations). Where γ times that sum is ≥ 1 + 1e-9,
+    /// the clipped sum Σ min(1, γ v_i) ≥ min(1, γ Σ v_i) is ≥ 1 as well, in the scan's own
+    /// arithmetic too (the product's rounding is relative, below 1e-12), so the gate is 0
+    /// and the scan is skipped: the values are the ones the scans alone would give.
     func gateValues(features: [Double], firstLayer: [Double], batch: Int) -> [ActiveGate] {
         let n = network.hiddenCount
         guard n > 0 else {
@@ -50,58 +56,71 @@ public struct PatchedNetwork: Sendable {
             return (0..<batch).flatMap { b in patches.indices.map { ActiveGate(point: b, patch: $0, value: 1) } }
         }
         let n1 = network.hiddenWidths[0]
-        let deeper = network.hiddenWidths.count > 1
         let m = network.featureCount
+        let members = patches.reduce(0) { $0 + $1.members.count }
+        let screen = members * batch >= 1 << 16 ? FirstLayerViolations(members: patches.flatMap(\.members), width: n1) : nil
+        let chunk = screen?.chunk(points: batch) ?? max(batch, 1)
         var result = [ActiveGate]()
-        for (k, patch) in patches.enumerated() {
-            var best = [Int: Double]()
-            for member in patch.members {
-                // Row signs as numbers (violation = sign · z, exactly ±z): the scan below runs
-                // once per point and member, and reading bits there dominated large requests.
-                let signs = (0..<n).map { member[$0] ? -1.0 : 1.0 }
-                // Scan the shared first-layer rows; keep the points whose gate may be open.
-                var survivors = [Int]()
-                var partial = [Double]()
-                for b in 0..<batch {
-                    var sum = 0.0
-                    let row = b * n1
-                    for i in 0..<n1 {
-                        let violation = signs[i] * firstLayer[row + i]
-                        if violation > 0 {
-                            sum += min(1, patch.gamma * violation)
-                            if sum >= 1 { break }
+        var start = 0
+        while start < batch {
+            let end = min(batch, start + chunk), width = end - start
+            let sums = screen?.sums(firstLayer: firstLayer[(start * n1)..<(end * n1)], points: width)
+            var memberIndex = 0
+            for (k, patch) in patches.enumerated() {
+                let rows = patch.gateRowCount(hiddenWidths: network.hiddenWidths)
+                let rows1 = min(rows, n1)
+                var best = [Int: Double]()
+                for member in patch.members {
+                    defer { memberIndex += 1 }
+                    // Row signs as numbers (violation = sign · z, exactly ±z): the scan below runs
+                    // once per point and member, and reading bits there dominated large requests.
+                    let signs = (0..<rows).map { member[$0] ? -1.0 : 1.0 }
+                    // Scan the shared first-layer rows; keep the points whose gate may be open.
+                    var survivors = [Int]()
+                    var partial = [Double]()
+                    for b in start..<end {
+                        if let sums, patch.gamma * sums[memberIndex * width + b - start] >= 1 + 1e-9 { continue }
+                        var sum = 0.0
+                        let row = b * n1
+                        for i in 0..<rows1 {
+                            let violation = signs[i] * firstLayer[row + i]
+                            if violation > 0 {
+                                sum += min(1, patch.gamma * violation)
+                                if sum >= 1 { break }
+                            }
+                        }
+                        if sum < 1 {
+                            survivors.append(b)
+                            partial.append(sum)
                         }
                     }
-                    if sum < 1 {
-                        survivors.append(b)
-                        partial.append(sum)
+                    guard !survivors.isEmpty else { continue }
+                    if rows <= n1 {
+                        for (b, sum) in zip(survivors, partial) { best[b] = max(best[b] ?? 0, 1 - sum) }
+                        continue
+                    }
+                    // Deeper rows for the survivors only: the pattern-fixed pre-activations.
+                    var x = [Double]()
+                    x.reserveCapacity(survivors.count * m)
+                    for b in survivors { x += features[(b * m)..<((b + 1) * m)] }
+                    let pre = network.patternFixedForward(pattern: member, features: x).preactivations
+                    for (r, b) in survivors.enumerated() {
+                        var sum = partial[r]
+                        for i in n1..<rows where sum < 1 {
+                            let violation = signs[i] * pre[r * n + i]
+                            if violation > 0 { sum += min(1, patch.gamma * violation) }
+                        }
+                        if sum < 1 { best[b] = max(best[b] ?? 0, 1 - sum) }
                     }
                 }
-                guard !survivors.isEmpty else { continue }
-                if !deeper {
-                    for (b, sum) in zip(survivors, partial) { best[b] = max(best[b] ?? 0, 1 - sum) }
-                    continue
-                }
-                // Deeper rows for the survivors only: the pattern-fixed pre-activations.
-                var x = [Double]()
-                x.reserveCapacity(survivors.count * m)
-                for b in survivors { x += features[(b * m)..<((b + 1) * m)] }
-                let pre = network.patternFixedForward(pattern: member, features: x).preactivations
-                for (r, b) in survivors.enumerated() {
-                    var sum = partial[r]
-                    for i in n1..<n where sum < 1 {
-                        let violation = signs[i] * pre[r * n + i]
-                        if violation > 0 { sum += min(1, patch.gamma * violation) }
-                    }
-                    if sum < 1 { best[b] = max(best[b] ?? 0, 1 - sum) }
+                if soundBounds[k] {
+                    for (b, value) in best where value > 0 { result.append(ActiveGate(point: b, patch: k, value: value)) }
+                } else {
+                    // K below the closed form: h need not vanish where G = 0, so no early exit.
+                    for b in start..<end { result.append(ActiveGate(point: b, patch: k, value: best[b] ?? 0)) }
                 }
             }
-            if soundBounds[k] {
-                for (b, value) in best where value > 0 { result.append(ActiveGate(point: b, patch: k, value: value)) }
-            } else {
-                // K below the closed form: h need not vanish where G = 0, so no early exit.
-                for b in 0..<batch { result.append(ActiveGate(point: b, patch: k, value: best[b] ?? 0)) }
-            }
+            start = end
         }
         return result.sorted { ($0.point, $0.patch) < ($1.point, $1.patch) }
     }

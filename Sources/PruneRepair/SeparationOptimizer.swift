@@ -23,10 +23,13 @@ public struct SeparationOptimizer: Sendable {
 
     /// The best U found per pair, with its weights and multipliers (each k × N, row-major).
     /// Stops early once every pair is below its goal.
+    /// `gateRows` (one per pair, default all) limits ω to the first rows of π′: its gate's.
     public func minimize(network: Network, box: InputBox, regions: [ActivationPattern], members: [ActivationPattern],
-                         goals: [Double]) -> (values: [Double], weights: [Double], multipliers: [Double]) {
+                         goals: [Double], gateRows: [Int]? = nil) -> (values: [Double], weights: [Double], multipliers: [Double]) {
         let k = regions.count, n = network.hiddenCount, m = network.featureCount, c = network.outputCount
-        precondition(members.count == k && goals.count == k)
+        precondition(members.count == k && goals.count == k && (gateRows?.count ?? k) == k)
+        // Rows past a pair's gate keep ω = 0: their gradient is zeroed before each step.
+        let limited = gateRows.map { rows in (0..<k).filter { rows[$0] < n }.map { ($0, rows[$0]) } } ?? []
         guard k > 0, n > 0 else { return ([Double](repeating: .infinity, count: k), [], []) }
         // σ′ (the members' signs) and s (the regions'), unpacked once for every step.
         let memberMasks = PatternMasks(members, width: n), regionMasks = PatternMasks(regions, width: n)
@@ -72,6 +75,7 @@ public struct SeparationOptimizer: Sendable {
                                         preactivations: &gradientW, logits: &logits, scratch: &scratch)
             network.patternFixedForward(masks: regionMasks, features: corners, count: k, signed: true,
                                         preactivations: &gradientY, logits: &logits, scratch: &scratch)
+            for (r, rows) in limited { for i in rows..<n { gradientW[r * n + i] = 0 } }
             let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
             let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
             MaskKernels.projectedAdamStep(weights: &w, first: &firstW, second: &secondW, gradient: gradientW,

@@ -26,6 +26,9 @@ public struct Unlearner: Sendable {
             throw .invalidConfiguration("gamma must be a positive number, got \(g)")
         }
         guard configuration.maxRounds > 0 else { throw .invalidConfiguration("rounds must be positive") }
+        if let layers = configuration.gateLayers, !(1...max(1, network.hiddenWidths.count)).contains(layers) || network.hiddenWidths.isEmpty {
+            throw .invalidConfiguration("gate layers must be between 1 and the \(network.hiddenWidths.count) hidden layers, got \(layers)")
+        }
         self.network = network
         self.configuration = configuration
         self.box = network.input.box
@@ -84,12 +87,12 @@ public struct Unlearner: Sendable {
             log(String(format: "round %d: %d region certificates in %.2f s", rounds, requests.count, Date().timeIntervalSince(certifyStart)))
             let gammaStart = Date()
             defer { log(String(format: "round %d: γ calibration %.2f s", rounds, Date().timeIntervalSince(gammaStart))) }
-            for plan in plans {
+            let chosen = chooseGammas(plans.map(\.patterns), calibration: calibration, firstPatch: patches.count)
+            for (plan, (gamma, gateLayers)) in zip(plans, chosen) {
                 for certificate in certificates[plan.certified] { regionCertificates.append((patches.count, certificate)) }
-                let gamma = chooseGamma(plan.patterns, calibration: calibration, patchIndex: patches.count)
                 gammas.append(gamma)
                 patches.append(patch(members: plan.patterns, gamma: gamma.chosen, target: plan.target,
-                                     certificates: Array(certificates[plan.certified])))
+                                     certificates: Array(certificates[plan.certified]), gateLayers: gateLayers))
                 origins.append(plan.origin)
             }
             let margins = try pointMargins(PatchedNetwork(network: network, patches: patches), inputs: inputs, labels: labels)
@@ -147,7 +150,8 @@ public struct Unlearner: Sendable {
                 let certificates = Array(fresh[next..<(next + entries.count)])
                 next += entries.count
                 for (e, certificate) in zip(entries, certificates) { regionCertificates[e] = (k, certificate) }
-                patches[k] = patch(members: patches[k].members, gamma: patches[k].gamma, target: target, certificates: certificates)
+                patches[k] = patch(members: patches[k].members, gamma: patches[k].gamma, target: target, certificates: certificates,
+                                   gateLayers: patches[k].gateLayers)
             }
             log("retarget pass \(pass + 1): \(retargeted.count) patch(es) moved to a target that no failing region claims")
             (interference, sharpened) = analysis.analyse(certificates: claims(), patches: patches, cache: &proofCache)
@@ -168,7 +172,7 @@ public struct Unlearner: Sendable {
         let worst = interference.map(\.patchedBound).max().map { String(format: "; worst patched bound %.4g", $0) } ?? ""
         log(String(format: "interference: %.2f s; ", Date().timeIntervalSince(analysisStart)) + treatments + worst)
         patches = patches.enumerated().map { k, p in
-            Patch(members: p.members, gamma: sharpened[k], offset: p.offset, linear: p.linear, bound: p.bound, target: p.target)
+            p.with(gamma: sharpened[k])
         }
         gammas = gammas.map { GammaChoice(patch: $0.patch, closing: $0.closing, chosen: sharpened[$0.patch], referenceInside: $0.referenceInside) }
         let patched = PatchedNetwork(network: network, patches: patches)
@@ -215,7 +219,7 @@ public struct Unlearner: Sendable {
 
     /// The minimal constant patch over `members` that makes `target` win by τ on every
     /// certified region (`certificates`, one per certified member).
-    func patch(members: [ActivationPattern], gamma: Double, target: Int, certificates: [RegionCertificate]) -> Patch {
+    func patch(members: [ActivationPattern], gamma: Double, target: Int, certificates: [RegionCertificate], gateLayers: Int?) -> Patch {
         let c = network.outputCount
         var worst = [Double](repeating: -Double.infinity, count: c)
         for certificate in certificates {
@@ -226,7 +230,7 @@ public struct Unlearner: Sendable {
         // that holds.
         let offset = OffsetSolver.minimalOffset(bounds: worst, target: target, margin: configuration.margin * (1 + 1e-9) + 1e-12)
         let bound = Patch.requiredBound(offset: offset, linear: nil, box: box)
-        return Patch(members: members, gamma: gamma, offset: offset, bound: bound, target: target)
+        return Patch(members: members, gamma: gamma, offset: offset, bound: bound, target: target, gateLayers: gateLayers)
     }
 
     struct PatternKey: Hashable {
@@ -315,17 +319,41 @@ public struct Unlearner: Sendable {
         return counts.indices.max { (counts[$0], -$0) < (counts[$1], -$1) }!
     }
 
-    func chooseGamma(_ members: [ActivationPattern], calibration: GammaCalibration?, patchIndex: Int) -> GammaChoice {
+    /// One γ and one gate depth per patch (members of each), the patches numbered from
+    /// `firstPatch`. A coarse gate (fewer layers than all) that holds a reference point can be
+    /// kept off it by no γ: that patch takes one more layer, up to the exact region, whose
+    /// reference points are the unavoidable ones (they share a forgotten region).
+    func chooseGammas(_ patches: [[ActivationPattern]], calibration: GammaCalibration?,
+                      firstPatch: Int) -> [(choice: GammaChoice, gateLayers: Int?)] {
         switch configuration.gamma {
         case .fixed(let g):
-            return GammaChoice(patch: patchIndex, closing: nil, chosen: g, referenceInside: [])
+            return patches.indices.map {
+                (GammaChoice(patch: firstPatch + $0, closing: nil, chosen: g, referenceInside: []), configuration.gateLayers)
+            }
         case .calibrated(let safety):
             guard let calibration else {
-                return GammaChoice(patch: patchIndex, closing: nil, chosen: configuration.defaultGamma, referenceInside: [])
+                return patches.indices.map {
+                    (GammaChoice(patch: firstPatch + $0, closing: nil, chosen: configuration.defaultGamma, referenceInside: []),
+                     configuration.gateLayers)
+                }
             }
-            let result = calibration.closingGamma(members: members)
-            let chosen = result.closing.map { $0 * safety } ?? configuration.defaultGamma
-            return GammaChoice(patch: patchIndex, closing: result.closing, chosen: chosen, referenceInside: result.insideRegions)
+            var layers = [Int?](repeating: configuration.gateLayers, count: patches.count)
+            var results = calibration.closingGammas(patches: patches, gateLayers: configuration.gateLayers)
+            var deepen = patches.indices.filter { layers[$0] != nil && !results[$0].insideRegions.isEmpty }
+            while let first = deepen.first, let current = layers[first] {
+                let next = current + 1 < network.hiddenWidths.count ? current + 1 : nil
+                let again = calibration.closingGammas(patches: deepen.map { patches[$0] }, gateLayers: next)
+                for (q, k) in deepen.enumerated() {
+                    layers[k] = next
+                    results[k] = again[q]
+                }
+                deepen = deepen.filter { layers[$0] != nil && !results[$0].insideRegions.isEmpty }
+            }
+            return results.enumerated().map { q, result in
+                (GammaChoice(patch: firstPatch + q, closing: result.closing,
+                             chosen: result.closing.map { $0 * safety } ?? configuration.defaultGamma,
+                             referenceInside: result.insideRegions), layers[q])
+            }
         }
     }
 

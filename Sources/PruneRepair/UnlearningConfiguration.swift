@@ -50,6 +50,10 @@ public struct UnlearningConfiguration: Sendable, Equatable {
     /// With `target` common: the class to use instead of this run's most frequent runner-up,
     /// so that every part of a request split over several bundles shares one target.
     public var commonTarget: Int?
+    /// How many leading hidden layers' rows form each gate (nil: all, the exact region). A
+    /// first-layer gate (1) reaches unseen points near a forgotten point's region: the
+    /// class-level setting. Calibrated γ still closes it on every reference point.
+    public var gateLayers: Int?
 
     public init(margin: Double = 0.01, certify: CertifyPolicy = .all, bounds: BoundMode = .fast,
                 target: TargetPolicy = .runnerUp, gamma: GammaPolicy = .calibrated(safety: 2),

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import PruneBundle
 import PruneCore
+import PruneCrypto
 import PruneModel
 import PruneRepair
 import PruneTraining
@@ -43,6 +45,12 @@ struct UnlearnBenchmark: ParsableCommand {
     @Option(help: "Safety factor on the calibrated γ (≥ 1).")
     var gammaSafety: Double = 2
 
+    @Option(help: ArgumentHelp("Rows of each gate: 'all' hidden layers or the N leading ones (default: all for random sets, 1 for --forget-class).", valueName: "N|all"))
+    var gateLayers: String?
+
+    @Option(help: "Clusters for --forget-class (default: one patch per region).")
+    var classClusters: Int?
+
     @Option(help: "Seed for the forget sets and the unlearning run.")
     var seed: UInt64 = 0
 
@@ -73,6 +81,10 @@ struct UnlearnBenchmark: ParsableCommand {
             network = try trainer.network(input: InputSpec(shape: [784], box: .uniform(784), preprocessing: preprocessing))
         }
         let m = 784
+        // The model file's digest binds a patch file; a model trained here has no file, so its
+        // ONNX bytes stand in.
+        let modelDigest = try Hash.digest(model.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+                                            ?? ONNXExport.data(of: network, producer: "prune-bench"), algorithm: .sha256).hexString
         var cases = [(name: String, indices: [Int])]()
         var rng = SeededGenerator(seed: seed)
         for size in forget.split(separator: ",").compactMap({ Int($0) }) {
@@ -81,8 +93,8 @@ struct UnlearnBenchmark: ParsableCommand {
         if let forgetClass {
             cases.append(("class \(forgetClass)", train.labels.indices.filter { train.labels[$0] == forgetClass }))
         }
-        Console.out("| forget set | A_u before → after | A_r before → after | A_tes before → after | retained changed | test changed | certified | patches | unlearn s | peak RSS MB | retrain s | retrain A_u | retrain A_tes |")
-        Console.out("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        Console.out("| forget set | A_u before → after | A_r before → after | A_tes before → after | retained changed | test changed | certified | patches | patch file MB | unlearn s | peak RSS MB | retrain s | retrain A_u | retrain A_tes |")
+        Console.out("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for (name, indices) in cases {
             let forgetSet = Set(indices)
             let retained = (0..<train.count).filter { !forgetSet.contains($0) }
@@ -92,16 +104,23 @@ struct UnlearnBenchmark: ParsableCommand {
             var config = UnlearningConfiguration(margin: margin, certify: isClass ? .representatives : .all, bounds: bounds,
                                                  target: target, seed: seed)
             if isClass {
-                config.clusters = 50
+                config.clusters = classClusters
                 config.target = .common
             }
+            config.gateLayers = try UnlearnCommand.gateLayers(gateLayers, classLevel: isClass)
             config.gamma = try GammaPolicy(option: gamma, safety: gammaSafety)
-            // Class-level: calibrate γ on held-out points of the other classes.
-            let reference = isClass ? gather(testX, test.labels.indices.filter { test.labels[$0] != forgetClass }, m) : retainedX
+            // γ is calibrated on the retained training points (for a class, all the other
+            // classes' training points), never on the test points the table reports.
+            let reference = retainedX
             let start = Date()
             let result = try Unlearner(network: network, configuration: config).run(
                 forget: forgetX, labels: forgetY, reference: reference, log: { Console.error("  \(name): \($0)") })
             let seconds = Date().timeIntervalSince(start)
+            // The patch file `prune unlearn` would write for this run (commitments over the raw
+            // pixels), measured, not written.
+            let file = try PatchFile(result: result, network: network, modelDigest: modelDigest, requestID: "bench \(name)",
+                                     rawPoints: gather(train.features, indices, m), labels: forgetY)
+            let fileMegabytes = Double(try file.jsonData().count) / 1e6
             let patched = PatchedNetwork(network: network, patches: result.patches)
             let (auBefore, auAfter, _) = try accuracy(patched, forgetX, forgetY)
             let (arBefore, arAfter, arChanged) = try accuracy(patched, retainedX, retainedY)
@@ -117,9 +136,9 @@ struct UnlearnBenchmark: ParsableCommand {
                 let retrainAt = trainer.accuracy(features: testX.map { Float($0) }, labels: test.labels)
                 retrainCells = String(format: "%.2f | %.2f %% | %.2f %%", retrainSeconds, 100 * retrainAu, 100 * retrainAt)
             }
-            Console.out(String(format: "| %@ | %.2f → %.2f %% | %.2f → %.2f %% | %.2f → %.2f %% | %.3f %% | %.3f %% | %d / %d | %d | %.2f | %.0f | %@ |",
+            Console.out(String(format: "| %@ | %.2f → %.2f %% | %.2f → %.2f %% | %.2f → %.2f %% | %.3f %% | %.3f %% | %d / %d | %d | %.2f | %.2f | %.0f | %@ |",
                                name, 100 * auBefore, 100 * auAfter, 100 * arBefore, 100 * arAfter, 100 * atBefore, 100 * atAfter,
-                               100 * arChanged, 100 * atChanged, certified, indices.count, result.patches.count, seconds,
+                               100 * arChanged, 100 * atChanged, certified, indices.count, result.patches.count, fileMegabytes, seconds,
                                Self.peakResidentMegabytes(), retrainCells))
             if let forgetClass, isClass {
                 // The class-level goal: unseen samples of the class are forgotten too, the other classes kept.
@@ -127,9 +146,10 @@ struct UnlearnBenchmark: ParsableCommand {
                 let others = test.labels.indices.filter { test.labels[$0] != forgetClass }
                 let (cBefore, cAfter, _) = try accuracy(patched, gather(testX, inClass, m), inClass.map { test.labels[$0] })
                 let (oBefore, oAfter, oChanged) = try accuracy(patched, gather(testX, others, m), others.map { test.labels[$0] })
-                Console.out(String(format: "  class %d test samples (%d): accuracy %.2f → %.2f %%; other classes' test samples (%d): accuracy %.2f → %.2f %% (drop %.2f points), predictions changed %.3f %%; γ %@",
+                Console.out(String(format: "  class %d test samples (%d): accuracy %.2f → %.2f %%; other classes' test samples (%d): accuracy %.2f → %.2f %% (drop %.2f points), predictions changed %.3f %%; γ %@; gates over %@",
                                    forgetClass, inClass.count, 100 * cBefore, 100 * cAfter, others.count, 100 * oBefore, 100 * oAfter,
-                                   100 * (oBefore - oAfter), 100 * oChanged, gamma == "auto" ? "calibrated × \(gammaSafety)" : gamma))
+                                   100 * (oBefore - oAfter), 100 * oChanged, gamma == "auto" ? "calibrated × \(gammaSafety)" : gamma,
+                                   config.gateLayers.map { "the first \($0) hidden layer(s)" } ?? "every hidden layer"))
             }
             let (plain, withPatches) = try inferenceSeconds(patched, testX)
             Console.out(String(format: "  inference on the %d test samples: f %.3f s, f̂ with %d patches %.3f s (%.2f×)",

@@ -17,8 +17,9 @@ struct UnlearnCommand: ParsableCommand {
             win on its whole linear region by --margin, with a dual certificate per region. \
             Gates are calibrated on --retained data so that no retained point outside the \
             patched regions changes. With --class K every sample of class K in --forget is \
-            forgotten, clustered into --clusters patches, and gates are calibrated on the \
-            retained samples of the other classes.
+            forgotten, one patch per region, with gates over the first hidden layer's rows \
+            only (--gate-layers 1) so that they reach the class's unseen samples; give the \
+            retained samples of the other classes as --retained to calibrate them.
             """)
 
     @Option(help: "The original model (.onnx or .nnet).")
@@ -66,7 +67,10 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Margin τ by which the target must win on each certified region.")
     var margin: Double = 0.01
 
-    @Option(help: "Clusters per round (default: one patch per region, shared by the forgotten points in it with the same label; 50 with --class).")
+    @Option(help: ArgumentHelp("Rows of each gate: 'all' hidden layers (the exact region; the default) or the N leading ones. 1 reaches unseen points that share a forgotten point's first-layer signs: the default with --class.", valueName: "N|all"))
+    var gateLayers: String?
+
+    @Option(help: "Clusters per round (default: one patch per region, shared by the forgotten points in it with the same label).")
     var clusters: Int?
 
     @Option(help: "Maximum rounds of the representative loop.")
@@ -114,6 +118,16 @@ struct UnlearnCommand: ParsableCommand {
         }
     }
 
+    /// `--gate-layers`: nil means all layers; the class-level default is 1.
+    static func gateLayers(_ option: String?, classLevel: Bool) throws -> Int? {
+        guard let option else { return classLevel ? 1 : nil }
+        if option == "all" { return nil }
+        guard let layers = Int(option), layers >= 1 else {
+            throw ValidationError("--gate-layers must be 'all' or a number of hidden layers ≥ 1, got '\(option)'")
+        }
+        return layers
+    }
+
     func run() throws {
         if !force && FileManager.default.fileExists(atPath: out) { throw IOError.exists(path: out) }
         let network = try ModelFile.load(path: model)
@@ -147,7 +161,8 @@ struct UnlearnCommand: ParsableCommand {
         var configuration = UnlearningConfiguration(margin: margin, certify: `class` == nil ? certify : .representatives,
                                                     bounds: bounds, target: target ?? (`class` == nil ? .runnerUp : .common),
                                                     maxRounds: rounds, seed: seed)
-        configuration.clusters = clusters ?? (`class` == nil ? nil : 50)
+        configuration.clusters = clusters
+        configuration.gateLayers = try Self.gateLayers(gateLayers, classLevel: `class` != nil)
         configuration.gamma = try GammaPolicy(option: gamma, safety: gammaSafety)
         if let commonClass {
             guard configuration.target == .common else { throw ValidationError("--common-class needs --target common") }

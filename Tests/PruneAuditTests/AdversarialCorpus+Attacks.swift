@@ -98,6 +98,32 @@ extension AdversarialCorpus {
             claim.multipliers = try self.sparse([], shape: [1, self.n])
             f.certificates[c0].interference.append(claim)
         }
+        // A member one second-layer neuron away from the point's region, its gate cut to the
+        // first layer (v2): that gate is 1 on the whole region. The proof weighs the deeper row,
+        // which this gate does not have; read as an exact gate (a verifier ignoring gateLayers),
+        // γ = 1e9 would close it at the point.
+        add("coarse-gate", "a first-layer gate over the point's region lifts the label; gate-closed claimed on a deeper row",
+            .notForgotten) { f in
+            var second = f.patches[p0]
+            second.target = rival
+            second.offset = boost
+            second.bound = 2 * honestDelta
+            second.gamma = 1e9
+            var member = try self.pattern(self.x0)
+            let deeper = self.network.hiddenWidths[0]
+            member[deeper].toggle()
+            second.members = try self.members([member])
+            second.gateLayers = 1
+            f.format = PatchFile.gateLayersFormatName
+            f.patches.append(second)
+            var claim = try JSONDecoder().decode(PatchFile.InterferenceEntry.self, from: Data("{\"patch\":0,\"treatment\":\"shared\"}".utf8))
+            claim.patch = f.patches.count - 1
+            claim.treatment = "gate-closed"
+            claim.lowerBounds = [1]
+            claim.multipliers = try self.sparse([], shape: [1, self.n])
+            claim.weights = try self.sparse([(deeper, 1)], shape: [1, self.n])
+            f.certificates[c0].interference.append(claim)
+        }
         add("offsets-shrunk-numbers-doctored", "offsets 0.9×, certificate bounds and patchedBound written as if the claim held",
             .certificateInvalid) { f in
             f.patches[p0].offset = f.patches[p0].offset.map { $0 * 0.9 }
@@ -374,9 +400,9 @@ extension AdversarialCorpus {
         add("unknown-version", "another predicate type", "bundle.patch.unsupported-predicate") {
             try self.resign(rewrite(try self.statement(), [.key("predicateType")]) { _ in .string("https://slsa.dev/provenance/v1") })
         }
-        add("unknown-version", "patch file format prune.patches/v2", "bundle.patches.unsupported-format") {
+        add("unknown-version", "patch file format prune.patches/v3", "bundle.patches.unsupported-format") {
             try self.resign(try self.withPatchesSubject(rewrite(try self.statement(), [.key("predicate"), .key("patches"), .key("format")]) { _ in
-                .string("prune.patches/v2")
+                .string("prune.patches/v3")
             }))
         }
         return result
@@ -452,6 +478,21 @@ extension AdversarialCorpus {
             words[words.count - 1] |= 1 << 63
             return try patched([.key("patches"), .index(0), .key("members")],
                                try json(try JSONEncoder().encode(try PatchTensor(u64: words, shape: [1, words.count]))))
+        }
+        add("gate-layers", "gateLayers in a prune.patches/v1 file (a verifier before v2 would read an exact gate)", "bundle.patches.invalid") {
+            try patched([.key("patches"), .index(0), .key("gateLayers")], .integer(1))
+        }
+        add("gate-layers", "gateLayers = 0 (a gate without rows)", "bundle.patches.invalid") {
+            try self.sign(self.edited { f in
+                f.format = PatchFile.gateLayersFormatName
+                f.patches[0].gateLayers = 0
+            })
+        }
+        add("gate-layers", "gateLayers past the network's hidden layers", "bundle.patches.invalid") {
+            try self.sign(self.edited { f in
+                f.format = PatchFile.gateLayersFormatName
+                f.patches[0].gateLayers = self.network.hiddenWidths.count + 1
+            })
         }
         add("labels-out-of-range", "a patch target equal to the class count", "bundle.patches.invalid") {
             try patched([.key("patches"), .index(0), .key("target")], .integer(self.c))

@@ -115,6 +115,57 @@ final class VerifyCommandTests: XCTestCase {
         XCTAssertEqual(partial.points.filter { $0.verdict == "NOT_COVERED" }.map(\.row), [4, 5])
     }
 
+    /// Class-level unlearning with first-layer gates (the --class default): the file says
+    /// prune.patches/v2 with gateLayers 1, the audit passes with every point certified and no
+    /// calibration point changed, and the same gates under the v1 format name, or with more
+    /// layers than the network has, are refused before anything is evaluated.
+    func testClassLevelFirstLayerGatesPassTheAudit() throws {
+        let (dir, path) = try ownerModelAndRetainedRows(prefix: "verify-class")
+        let csv = try String(contentsOfFile: "\(Self.data)/digits.csv", encoding: .utf8)
+        let labels = csv.split(separator: "\n").dropFirst().map { Int($0.split(separator: ",").last!)! }
+        let threes = (0..<150).filter { labels[$0] == 3 }
+        XCTAssertGreaterThan(threes.count, 5)
+        try threes.map(String.init).joined(separator: "\n").write(toFile: path("class.rows"), atomically: true, encoding: .utf8)
+        let patches = try CommandRunner.prune([
+            "unlearn", "--model", path("m.onnx"), "--forget", "\(Self.data)/digits.csv", "--forget-rows", path("class.rows"),
+            "--class", "3", "--retained", "\(Self.data)/digits.csv", "--retained-rows", path("retained.rows"), "--out", path("p.json")])
+        XCTAssertEqual(patches.status, 0, patches.stderr)
+        let text = try String(contentsOfFile: path("p.json"), encoding: .utf8)
+        XCTAssertTrue(text.contains("\"format\" : \"prune.patches/v2\""), String(text.prefix(300)))
+        struct File: Decodable { struct P: Decodable { let gateLayers: Int?; let referenceInside: Int }; let patches: [P] }
+        let file = try JSONDecoder().decode(File.self, from: Data(text.utf8))
+        // A first-layer gate that holds a calibration point takes the exact region instead.
+        XCTAssertTrue(file.patches.allSatisfy { $0.gateLayers == 1 || ($0.gateLayers == nil) }, text)
+        XCTAssertTrue(file.patches.allSatisfy { $0.gateLayers == nil || $0.referenceInside == 0 })
+        XCTAssertGreaterThan(file.patches.filter { $0.gateLayers == 1 }.count, 0)
+
+        let sign = try CommandRunner.prune(["bundle", "sign", path("p.json"), "--model", path("m.onnx"),
+                                            "--key", path("owner.key.pem"), "--created-at", "2026-01-31T12:00:00Z", "--out", path("b.json")])
+        XCTAssertEqual(sign.status, 0, sign.stderr)
+        let other = try String(contentsOfFile: path("retained.rows"), encoding: .utf8).split(separator: "\n")
+            .filter { labels[Int($0)!] != 3 }.joined(separator: "\n")
+        try other.write(toFile: path("other.rows"), atomically: true, encoding: .utf8)
+        let verify = try CommandRunner.prune(["verify", "--model", path("m.onnx"), "--bundle", path("b.json"), "--trust", path("owner.pub.pem"),
+                                              "--data", "\(Self.data)/digits.csv", "--rows", path("class.rows"), "--require", "certified",
+                                              "--reference", "\(Self.data)/digits.csv", "--reference-rows", path("other.rows"), "--json"])
+        XCTAssertEqual(verify.status, 0, verify.stderr + verify.stdout)
+        let output = try JSONDecoder().decode(Output.self, from: verify.stdoutData)
+        XCTAssertEqual(output.result, "PASSED")
+        XCTAssertEqual(output.points.map(\.verdict), Array(repeating: "CERTIFIED", count: threes.count))
+        // The gates were calibrated on these rows (the other classes' retained samples): none
+        // changes outside the forgotten regions.
+        XCTAssertEqual(try XCTUnwrap(output.locality).changedOutsideRegions, [])
+
+        for (from, to, problem) in [("prune.patches/v2", "prune.patches/v1", "needs format prune.patches/v2"),
+                                    ("\"gateLayers\" : 1", "\"gateLayers\" : 3", "the network has 2 hidden layers")] {
+            try text.replacingOccurrences(of: from, with: to).write(toFile: path("bad.json"), atomically: true, encoding: .utf8)
+            let bad = try CommandRunner.prune(["eval", "--model", path("m.onnx"), "--patches", path("bad.json"), "--data", "\(Self.data)/digits.csv"])
+            XCTAssertEqual(bad.status, 65, bad.stderr)
+            XCTAssertTrue(bad.stderr.contains("bundle.patches.invalid") && bad.stderr.contains(problem), bad.stderr)
+        }
+        _ = dir
+    }
+
     struct ReportSummary: Decodable {
         struct Point: Decodable { let row: Int; let commitment: String?; let verdict: String }
         let verified: Bool

@@ -12,7 +12,7 @@ import XCTest
 final class PatchedONNXExportTests: XCTestCase {
     /// Patches on `network` at random points: members are the regions of nearby points, so
     /// the bands of a patch's members overlap.
-    private func patches(on network: Network, counts: [Int], linear: Set<Int>, unsound: Set<Int>,
+    private func patches(on network: Network, counts: [Int], linear: Set<Int>, unsound: Set<Int>, gateLayers: [Int: Int] = [:],
                          rng: inout SeededGenerator) throws -> (patches: [Patch], centres: [[Double]]) {
         let m = network.featureCount, c = network.outputCount
         var patches = [Patch](), centres = [[Double]]()
@@ -25,7 +25,8 @@ final class PatchedONNXExportTests: XCTestCase {
             let offset = (0..<c).map { _ in rng.normal() }
             let c1 = linear.contains(k) ? (0..<(c * m)).map { _ in 0.3 * rng.normal() } : nil
             let bound = Patch.requiredBound(offset: offset, linear: c1, box: network.input.box) * (unsound.contains(k) ? 0.6 : 1)
-            patches.append(Patch(members: members, gamma: [4, 9, 2.5][k % 3], offset: offset, linear: c1, bound: bound, target: k % c))
+            patches.append(Patch(members: members, gamma: [4, 9, 2.5][k % 3], offset: offset, linear: c1, bound: bound, target: k % c,
+                                 gateLayers: gateLayers[k]))
         }
         return (patches, centres)
     }
@@ -48,17 +49,20 @@ final class PatchedONNXExportTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self, prefix: "patched-onnx")
         var rng = SeededGenerator(seed: 21)
         // Three hidden layers (the batched member path), one member per patch (no max), one
-        // hidden layer (first rows only), and no hidden layer (every gate 1).
-        let cases: [(sizes: [Int], counts: [Int], linear: Set<Int>, unsound: Set<Int>)] = [
-            ([6, 9, 8, 7, 4], [1, 3, 2, 1], [1], [3]),
-            ([7, 10, 6, 3], [1, 1, 1], [2], []),
-            ([5, 12, 3], [2, 1], [0], []),
-            ([4, 3], [1, 2], [1], []),
+        // hidden layer (first rows only), no hidden layer (every gate 1), and gates over the
+        // first one or two of three hidden layers beside an exact one (gateLayers).
+        let cases: [(sizes: [Int], counts: [Int], linear: Set<Int>, unsound: Set<Int>, layers: [Int: Int])] = [
+            ([6, 9, 8, 7, 4], [1, 3, 2, 1], [1], [3], [:]),
+            ([7, 10, 6, 3], [1, 1, 1], [2], [], [:]),
+            ([5, 12, 3], [2, 1], [0], [], [:]),
+            ([4, 3], [1, 2], [1], [], [:]),
+            ([6, 9, 8, 7, 4], [1, 2, 1], [], [], [0: 1, 1: 2]),
         ]
         var jobs = [Onnxruntime.Job](), expected = [PatchedEvaluation]()
         for (index, spec) in cases.enumerated() {
             let network = try randomNetwork(spec.sizes, seed: 100 + UInt64(index))
-            let made = try patches(on: network, counts: spec.counts, linear: spec.linear, unsound: spec.unsound, rng: &rng)
+            let made = try patches(on: network, counts: spec.counts, linear: spec.linear, unsound: spec.unsound,
+                                   gateLayers: spec.layers, rng: &rng)
             let patched = PatchedNetwork(network: network, patches: made.patches)
             XCTAssertFalse(patched.onnxStoresFloat32)
             let model = dir.appendingPathComponent("case-\(index).onnx")
@@ -77,6 +81,8 @@ final class PatchedONNXExportTests: XCTestCase {
         XCTAssertGreaterThan(deep.gates.filter { $0.value > 0 && $0.value < 1 }.count, 10)
         XCTAssertLessThan(Set(deep.gates.filter { $0.value > 0 }.map(\.point)).count, deep.batch - 50)
         XCTAssertGreaterThan(zip(deep.logits, deep.originalLogits).filter { abs($0 - $1) > 1e-3 }.count, 20)
+        // The coarse gates open wider than exact ones would: some point has a first-layer gate of 1.
+        XCTAssertGreaterThan(expected[4].gates.filter { $0.patch == 0 && $0.value == 1 }.count, 1)
     }
 
     /// Float32 weights and Float32-valued patch constants keep the graph FLOAT, and it
