@@ -79,50 +79,42 @@ extension AdversarialCorpus {
             second.bound = 2 * honestDelta
             f.patches.append(second)
         }
-        // Two flips: with one, the gate's violation sum at the point is exactly 1 and the verifier
-        // (conservatively) does not call it closed, so C0 would fail first.
-        let near = try neighbour(flips: 2)
-        add("cancelling-patch-neighbour", "a sharp patch on a nearby region lifts the label; gate-closed claimed with no proof",
-            .interference) { f in
+        /// Appends a sharp patch (γ = 1e9) on `member` that lifts the label by 2Δ, and claims on
+        /// the point's certificate that its gate is closed there, with no multipliers.
+        func appendLiftingPatch(_ f: inout PatchFile, member: ActivationPattern, gateLayers: Int? = nil,
+                                weights: PatchFile.SparseMatrix? = nil) throws {
             var second = f.patches[p0]
             second.target = rival
             second.offset = boost
             second.bound = 2 * honestDelta
             second.gamma = 1e9
-            second.members = try self.members([near])
+            second.members = try self.members([member])
+            second.gateLayers = gateLayers
             f.patches.append(second)
             var claim = try JSONDecoder().decode(PatchFile.InterferenceEntry.self, from: Data("{\"patch\":0,\"treatment\":\"shared\"}".utf8))
             claim.patch = f.patches.count - 1
             claim.treatment = "gate-closed"
             claim.lowerBounds = [1]
             claim.multipliers = try self.sparse([], shape: [1, self.n])
+            claim.weights = weights
             f.certificates[c0].interference.append(claim)
         }
+        // Two flips: with one, the gate's violation sum at the point is exactly 1 and the verifier
+        // (conservatively) does not call it closed, so C0 would fail first.
+        let near = try neighbour(flips: 2)
+        add("cancelling-patch-neighbour", "a sharp patch on a nearby region lifts the label; gate-closed claimed with no proof",
+            .interference) { f in try appendLiftingPatch(&f, member: near) }
         // A member one second-layer neuron away from the point's region, its gate cut to the
         // first layer (v2): that gate is 1 on the whole region. The proof weighs the deeper row,
         // which this gate does not have; read as an exact gate (a verifier ignoring gateLayers),
         // γ = 1e9 would close it at the point.
         add("coarse-gate", "a first-layer gate over the point's region lifts the label; gate-closed claimed on a deeper row",
             .notForgotten) { f in
-            var second = f.patches[p0]
-            second.target = rival
-            second.offset = boost
-            second.bound = 2 * honestDelta
-            second.gamma = 1e9
             var member = try self.pattern(self.x0)
             let deeper = self.network.hiddenWidths[0]
             member[deeper].toggle()
-            second.members = try self.members([member])
-            second.gateLayers = 1
             f.format = PatchFile.gateLayersFormatName
-            f.patches.append(second)
-            var claim = try JSONDecoder().decode(PatchFile.InterferenceEntry.self, from: Data("{\"patch\":0,\"treatment\":\"shared\"}".utf8))
-            claim.patch = f.patches.count - 1
-            claim.treatment = "gate-closed"
-            claim.lowerBounds = [1]
-            claim.multipliers = try self.sparse([], shape: [1, self.n])
-            claim.weights = try self.sparse([(deeper, 1)], shape: [1, self.n])
-            f.certificates[c0].interference.append(claim)
+            try appendLiftingPatch(&f, member: member, gateLayers: 1, weights: try self.sparse([(deeper, 1)], shape: [1, self.n]))
         }
         add("offsets-shrunk-numbers-doctored", "offsets 0.9×, certificate bounds and patchedBound written as if the claim held",
             .certificateInvalid) { f in

@@ -163,6 +163,16 @@ final class VerifyCommandTests: XCTestCase {
             XCTAssertEqual(bad.status, 65, bad.stderr)
             XCTAssertTrue(bad.stderr.contains("bundle.patches.invalid") && bad.stderr.contains(problem), bad.stderr)
         }
+        // Gates need at least one layer's rows, and no more layers than the network has.
+        let unlearn = ["unlearn", "--model", path("m.onnx"), "--forget", "\(Self.data)/digits.csv", "--forget-rows", path("class.rows"),
+                       "--class", "3", "--out", path("never.json")]
+        for (layers, problem) in [("0", "--gate-layers must be 'all' or a number of hidden layers ≥ 1"),
+                                  ("3", "gate layers must be between 1 and the 2 hidden layers")] {
+            let refused = try CommandRunner.prune(unlearn + ["--gate-layers", layers])
+            XCTAssertEqual(refused.status, 64, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains(problem), refused.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("never.json")))
         _ = dir
     }
 
