@@ -57,9 +57,26 @@ public struct RegionCertifier: Sendable {
         try certify([(pattern, t)])[0]
     }
 
-    /// Certificates for many (region, target) pairs; in fast mode all their spec rows share
-    /// one optimisation (one set of matrix products per step).
+    /// Spec rows per optimisation: enough for the matrix products to run at full speed, few
+    /// enough for the working set to stay small. A class of 5,421 MNIST regions (48,789 rows)
+    /// in one batch took 616 s and 4.0 GB; rows are independent, so chunks change nothing else.
+    public var rowsPerBatch = 1024
+
+    /// Certificates for many (region, target) pairs; in fast mode the spec rows of up to
+    /// `rowsPerBatch` share one optimisation (one set of matrix products per step).
     public func certify(_ requests: [(pattern: ActivationPattern, target: Int)]) throws -> [RegionCertificate] {
+        let perRequest = max(1, network.outputCount - 1)
+        let chunk = max(1, rowsPerBatch / perRequest)
+        guard requests.count > chunk else { return try certifyBatch(requests) }
+        var result = [RegionCertificate]()
+        result.reserveCapacity(requests.count)
+        for start in stride(from: 0, to: requests.count, by: chunk) {
+            result += try certifyBatch(Array(requests[start..<min(requests.count, start + chunk)]))
+        }
+        return result
+    }
+
+    func certifyBatch(_ requests: [(pattern: ActivationPattern, target: Int)]) throws -> [RegionCertificate] {
         let (c, n) = (network.outputCount, network.hiddenCount)
         var patterns = [ActivationPattern](), v = [Double](), logits = [Int](), owner = [Int]()
         for (q, request) in requests.enumerated() {

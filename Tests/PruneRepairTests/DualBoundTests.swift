@@ -57,6 +57,14 @@ final class DualBoundTests: XCTestCase {
                 XCTAssertEqual(fast[q].bounds[j], exact[q].bounds[j], accuracy: 0.01 * max(1, abs(exact[q].bounds[j])))
             }
         }
+        // Rows are optimised independently, so batches of one region each give the same bounds.
+        var chunked = RegionCertifier(network: net, box: net.input.box, mode: .fast)
+        chunked.rowsPerBatch = 2
+        let alone = try chunked.certify(requests)
+        XCTAssertEqual(alone.map(\.pattern), fast.map(\.pattern))
+        for q in 0..<4 {
+            for j in 0..<3 { XCTAssertEqual(alone[q].bounds[j], fast[q].bounds[j], accuracy: 1e-9 * max(1, abs(fast[q].bounds[j]))) }
+        }
     }
 
     /// Any y ≥ 0 is sound: random multipliers never give a bound below a sampled maximum.
