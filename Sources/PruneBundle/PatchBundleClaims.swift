@@ -32,6 +32,10 @@ public struct PatchBundleClaims: Sendable, Encodable {
     public let certificates: Int?
     /// Point claims by kind (`region-certified`, `point-level`, `not-forgotten`).
     public let claims: [String: Int]
+    /// The patch file's format, and its patches by gate depth ("all" or the number of
+    /// leading hidden layers, `gateLayers`).
+    public let patchFormat: String?
+    public let gates: [String: Int]
 
     /// Parses strictly (a bundle prune could never verify is refused here too), but reads
     /// the unverified payload leniently so a damaged predicate can still be looked at.
@@ -76,6 +80,10 @@ public struct PatchBundleClaims: Sendable, Encodable {
         var claims: [String: Int] = [:]
         for point in Self.array(file?["points"]) ?? [] { if let claim = Self.string(point["claim"]) { claims[claim, default: 0] += 1 } }
         self.claims = claims
+        patchFormat = Self.string(file?["format"])
+        var gates: [String: Int] = [:]
+        for patch in Self.array(file?["patches"]) ?? [] { gates[Self.int(patch["gateLayers"]).map(String.init) ?? "all", default: 0] += 1 }
+        self.gates = gates
     }
 
     private static func string(_ value: JSONValue?) -> String? {

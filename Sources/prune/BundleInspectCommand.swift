@@ -44,6 +44,8 @@ struct BundleInspectCommand: ParsableCommand {
         if let first = claims.partFirst, let count = claims.partCount { part = "; this bundle: rows \(first)..<\(first + count)" }
         Console.out("request     \(claims.requestID ?? "?") (\(claims.requestCount.map(String.init) ?? "?") rows\(part)): \(claims.points ?? 0) points, \(claims.patches ?? 0) patches, \(claims.certificates ?? 0) certificates")
         Console.out("claims      " + claims.claims.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        let gates = claims.gates.sorted { $0.key < $1.key }.map { "\($0.value) over \($0.key == "all" ? "every hidden layer" : "the first \($0.key) hidden layer(s)")" }
+        Console.out("gates       \(claims.patchFormat ?? "?"): " + (gates.isEmpty ? "no patches" : gates.joined(separator: ", ")))
         Console.out("*** NOT VERIFIED ***")
     }
 }

@@ -142,6 +142,10 @@ final class VerifyCommandTests: XCTestCase {
         let sign = try CommandRunner.prune(["bundle", "sign", path("p.json"), "--model", path("m.onnx"),
                                             "--key", path("owner.key.pem"), "--created-at", "2026-01-31T12:00:00Z", "--out", path("b.json")])
         XCTAssertEqual(sign.status, 0, sign.stderr)
+        let inspect = try CommandRunner.prune(["bundle", "inspect", path("b.json")])
+        let firstLayer = file.patches.filter { $0.gateLayers == 1 }.count
+        XCTAssertTrue(inspect.stdout.contains("gates       prune.patches/v2: ") && inspect.stdout.contains("\(firstLayer) over the first 1 hidden layer(s)"),
+                      inspect.stdout)
         let other = try String(contentsOfFile: path("retained.rows"), encoding: .utf8).split(separator: "\n")
             .filter { labels[Int($0)!] != 3 }.joined(separator: "\n")
         try other.write(toFile: path("other.rows"), atomically: true, encoding: .utf8)
