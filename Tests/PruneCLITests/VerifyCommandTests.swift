@@ -131,6 +131,11 @@ final class VerifyCommandTests: XCTestCase {
             "--class", "3", "--retained", "\(Self.data)/digits.csv", "--retained-rows", path("retained.rows"), "--out", path("p.json")])
         XCTAssertEqual(patches.status, 0, patches.stderr)
         let text = try String(contentsOfFile: path("p.json"), encoding: .utf8)
+        let again = try CommandRunner.prune([
+            "unlearn", "--model", path("m.onnx"), "--forget", "\(Self.data)/digits.csv", "--forget-rows", path("class.rows"),
+            "--class", "3", "--retained", "\(Self.data)/digits.csv", "--retained-rows", path("retained.rows"), "--out", path("p2.json")])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try String(contentsOfFile: path("p2.json"), encoding: .utf8), text, "same inputs and seed, same bytes")
         XCTAssertTrue(text.contains("\"format\" : \"prune.patches/v2\""), String(text.prefix(300)))
         struct File: Decodable { struct P: Decodable { let gateLayers: Int?; let referenceInside: Int }; let patches: [P] }
         let file = try JSONDecoder().decode(File.self, from: Data(text.utf8))
