@@ -42,8 +42,8 @@ struct UnlearnBenchmark: ParsableCommand {
     @Option(help: "Gate sharpness γ: 'auto' (calibrated, times --gamma-safety) or a number for every patch (a smaller γ widens the gates: the class-level trade-off).")
     var gamma: String = "auto"
 
-    @Option(help: "Safety factor on the calibrated γ (≥ 1).")
-    var gammaSafety: Double = 2
+    @Option(help: "Safety factor on the calibrated γ (≥ 1; default 2, 1.25 for a whole class).")
+    var gammaSafety: Double?
 
     @Option(help: ArgumentHelp("Rows of each gate: 'all' hidden layers or the N leading ones (default: all for random sets, 1 for --forget-class).", valueName: "N|all"))
     var gateLayers: String?
@@ -108,7 +108,8 @@ struct UnlearnBenchmark: ParsableCommand {
                 config.target = .common
             }
             config.gateLayers = try UnlearnCommand.gateLayers(gateLayers, classLevel: isClass)
-            config.gamma = try GammaPolicy(option: gamma, safety: gammaSafety)
+            let safety = gammaSafety ?? GammaPolicy.defaultSafety(classLevel: isClass)
+            config.gamma = try GammaPolicy(option: gamma, safety: safety)
             // γ is calibrated on the retained training points (for a class, all the other
             // classes' training points), never on the test points the table reports.
             let reference = retainedX
@@ -148,7 +149,7 @@ struct UnlearnBenchmark: ParsableCommand {
                 let (oBefore, oAfter, oChanged) = try accuracy(patched, gather(testX, others, m), others.map { test.labels[$0] })
                 Console.out(String(format: "  class %d test samples (%d): accuracy %.2f → %.2f %%; other classes' test samples (%d): accuracy %.2f → %.2f %% (drop %.2f points), predictions changed %.3f %%; γ %@; gates over %@",
                                    forgetClass, inClass.count, 100 * cBefore, 100 * cAfter, others.count, 100 * oBefore, 100 * oAfter,
-                                   100 * (oBefore - oAfter), 100 * oChanged, gamma == "auto" ? "calibrated × \(gammaSafety)" : gamma,
+                                   100 * (oBefore - oAfter), 100 * oChanged, gamma == "auto" ? "calibrated × \(safety)" : gamma,
                                    config.gateLayers.map { "the first \($0) hidden layer(s)" } ?? "every hidden layer"))
             }
             let (plain, withPatches) = try inferenceSeconds(patched, testX)

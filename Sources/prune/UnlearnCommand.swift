@@ -61,8 +61,8 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Gate sharpness γ: 'auto' (calibrated on --retained, times --gamma-safety) or a number.")
     var gamma: String = "auto"
 
-    @Option(help: "Safety factor on the calibrated γ.")
-    var gammaSafety: Double = 2
+    @Option(help: "Safety factor on the calibrated γ (≥ 1; default 2, 1.25 for a whole class).")
+    var gammaSafety: Double?
 
     @Option(help: "Margin τ by which the target must win on each certified region.")
     var margin: Double = 0.01
@@ -163,7 +163,7 @@ struct UnlearnCommand: ParsableCommand {
                                                     maxRounds: rounds, seed: seed)
         configuration.clusters = clusters
         configuration.gateLayers = try Self.gateLayers(gateLayers, classLevel: `class` != nil)
-        configuration.gamma = try GammaPolicy(option: gamma, safety: gammaSafety)
+        configuration.gamma = try GammaPolicy(option: gamma, safety: gammaSafety ?? GammaPolicy.defaultSafety(classLevel: `class` != nil))
         if let commonClass {
             guard configuration.target == .common else { throw ValidationError("--common-class needs --target common") }
             guard (0..<network.outputCount).contains(commonClass) else {
