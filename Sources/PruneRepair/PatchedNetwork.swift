@@ -44,8 +44,9 @@ public struct PatchedNetwork: Sendable {
 
     /// Every (point, patch) with G > 0, sorted by point then patch.
     ///
-    /// With many members, one matrix product first gives every member's summed first-layer
-    /// violation at every point (FirstLayerViolations). Where γ times that sum is ≥ 1 + 1e-9,
+    /// With many members (a class's thousands of patches), one matrix product first gives
+    /// every member's summed first-layer violation at every point (FirstLayerViolations).
+    /// Where γ times that sum is ≥ 1 + 1e-9,
     /// the clipped sum Σ min(1, γ v_i) ≥ min(1, γ Σ v_i) is ≥ 1 as well, in the scan's own
     /// arithmetic too (the product's rounding is relative, below 1e-12), so the gate is 0
     /// and the scan is skipped: the values are the ones the scans alone would give.
@@ -58,7 +59,10 @@ public struct PatchedNetwork: Sendable {
         let n1 = network.hiddenWidths[0]
         let m = network.featureCount
         let members = patches.reduce(0) { $0 + $1.members.count }
-        let screen = members * batch >= 1 << 16 ? FirstLayerViolations(members: patches.flatMap(\.members), width: n1) : nil
+        // Below a few hundred members the scans' early exit is cheaper than the product (100
+        // MNIST patches: f̂ took 1.20× f's time with the screen, 1.04× without).
+        let screen = members >= 256 && members * batch >= 1 << 16
+            ? FirstLayerViolations(members: patches.flatMap(\.members), width: n1) : nil
         let chunk = screen?.chunk(points: batch) ?? max(batch, 1)
         var result = [ActiveGate]()
         var start = 0

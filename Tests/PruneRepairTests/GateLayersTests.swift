@@ -57,15 +57,15 @@ final class GateLayersTests: XCTestCase {
         var rng = SeededGenerator(seed: 5)
         let net = try randomNetwork([5, 16, 12, 3], seed: 314)
         var patches = [Patch]()
-        for k in 0..<40 {
+        for k in 0..<130 {
             let members = try (0..<2).map { _ in try net.activationPattern(at: randomPoint(5, &rng)) }
             patches.append(Patch(members: members, gamma: [0.05, 0.2, 1][k % 3], offset: [1, -1, 0.5], bound: 1, target: 0,
                                  gateLayers: k % 2 == 0 ? 1 : nil))
         }
-        let count = 1000
+        let count = 300
         let x = (0..<count).flatMap { _ in randomPoint(5, &rng) }
         let eval = try PatchedNetwork(network: net, patches: patches).evaluate(x)
-        XCTAssertGreaterThan(patches.count * 2 * count, 1 << 16, "the screen is off below this size")
+        XCTAssertTrue(patches.count * 2 >= 256 && patches.count * 2 * count >= 1 << 16, "the screen is off below this size")
         var open = [Int: Double]()
         for gate in eval.gates { open[gate.point * patches.count + gate.patch] = gate.value }
         var compared = 0
