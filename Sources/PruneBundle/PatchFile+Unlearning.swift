@@ -184,7 +184,7 @@ extension PatchFile {
                 guard format == Self.gateLayersFormatName else {
                     throw PatchFileError.invalid("\(path).gateLayers needs format \(Self.gateLayersFormatName), the file says \(format)")
                 }
-                guard (1...network.hiddenWidths.count).contains(layers) else {
+                guard layers >= 1, layers <= network.hiddenWidths.count else {
                     throw PatchFileError.invalid("\(path).gateLayers is \(layers), the network has \(network.hiddenWidths.count) hidden layers")
                 }
             }

@@ -26,7 +26,7 @@ public struct Unlearner: Sendable {
             throw .invalidConfiguration("gamma must be a positive number, got \(g)")
         }
         guard configuration.maxRounds > 0 else { throw .invalidConfiguration("rounds must be positive") }
-        if let layers = configuration.gateLayers, !(1...max(1, network.hiddenWidths.count)).contains(layers) || network.hiddenWidths.isEmpty {
+        if let layers = configuration.gateLayers, !(layers >= 1 && layers <= network.hiddenWidths.count) {
             throw .invalidConfiguration("gate layers must be between 1 and the \(network.hiddenWidths.count) hidden layers, got \(layers)")
         }
         self.network = network
