@@ -223,13 +223,14 @@ public struct PointVerifier: Sendable {
                            firstLayer z1: ArraySlice<Double>, firstLayerError e1: ArraySlice<Double>) -> Double {
         let worst = -InterferenceAnalysis.worstCase(patch.offset, j: y, t: t)
         let ops = rigorous.operations
-        // The gate's rows: the first `rows` of each pattern (all but a first-layer gate's).
+        // The gate's rows: the first `rows` of each pattern. Every gate has the whole first
+        // layer (gateLayers ≥ 1), so the first-layer scan below needs no limit.
         let rows = patch.gateRowCount(hiddenWidths: network.hiddenWidths)
         var closedForAll = soundBounds[index]
         for member in patch.members {
             if closedForAll {
                 var sum = 0.0
-                for i in z1.indices where i - z1.startIndex < rows {
+                for i in z1.indices {
                     let violation = (member[i] ? -z1[i] : z1[i]) - e1[i]
                     if violation > 0 { sum += min(1, patch.gamma * violation) }
                 }

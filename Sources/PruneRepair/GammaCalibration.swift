@@ -74,12 +74,11 @@ public struct GammaCalibration: Sendable {
     /// With `gateLayers`, only the gate's rows count (the first rows of each pattern).
     public func closingGamma(members: [ActivationPattern], gateLayers: Int? = nil) -> Result {
         let rows = Patch.gateRowCount(gateLayers: gateLayers, hiddenWidths: network.hiddenWidths)
-        let n1 = min(network.hiddenWidths.first ?? 0, rows)
+        let n1 = network.hiddenWidths.first ?? 0
         let n = network.hiddenCount
         let m = network.featureCount
         var worst: Double? = nil
         var inside = Set<Int>()
-        let width1 = network.hiddenWidths.first ?? 0
         var x = [Double](), pre = [Double](), logits = [Double](), scratch = PatternFixedScratch()
         for member in members {
             let masks = PatternMasks([member], width: n)
@@ -90,7 +89,7 @@ public struct GammaCalibration: Sendable {
             for r in 0..<count {
                 var sum = 0.0
                 for i in 0..<n1 {
-                    let v = firstLayer[r * width1 + i] * flip[i]
+                    let v = firstLayer[r * n1 + i] * flip[i]
                     if v > 0 { sum += v }
                 }
                 upper.append((r, sum > 0 ? 1 / sum : .infinity))

@@ -71,8 +71,8 @@ public struct PatchedNetwork: Sendable {
             let sums = screen?.sums(firstLayer: firstLayer[(start * n1)..<(end * n1)], points: width)
             var memberIndex = 0
             for (k, patch) in patches.enumerated() {
+                // Every gate has the whole first layer; `rows` says how far past it it goes.
                 let rows = patch.gateRowCount(hiddenWidths: network.hiddenWidths)
-                let rows1 = min(rows, n1)
                 var best = [Int: Double]()
                 for member in patch.members {
                     defer { memberIndex += 1 }
@@ -86,7 +86,7 @@ public struct PatchedNetwork: Sendable {
                         if let sums, patch.gamma * sums[memberIndex * width + b - start] >= 1 + 1e-9 { continue }
                         var sum = 0.0
                         let row = b * n1
-                        for i in 0..<rows1 {
+                        for i in 0..<n1 {
                             let violation = signs[i] * firstLayer[row + i]
                             if violation > 0 {
                                 sum += min(1, patch.gamma * violation)

@@ -83,8 +83,8 @@ struct UnlearnBenchmark: ParsableCommand {
         let m = 784
         // The model file's digest binds a patch file; a model trained here has no file, so its
         // ONNX bytes stand in.
-        let modelDigest = try Hash.digest(model.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-                                            ?? ONNXExport.data(of: network, producer: "prune-bench"), algorithm: .sha256).hexString
+        let modelDigest = try model.map { try Hash.digestFile(path: $0, algorithm: .sha256) }
+            ?? Hash.digest(ONNXExport.data(of: network, producer: "prune-bench"), algorithm: .sha256)
         var cases = [(name: String, indices: [Int])]()
         var rng = SeededGenerator(seed: seed)
         for size in forget.split(separator: ",").compactMap({ Int($0) }) {
@@ -119,7 +119,7 @@ struct UnlearnBenchmark: ParsableCommand {
             let seconds = Date().timeIntervalSince(start)
             // The patch file `prune unlearn` would write for this run (commitments over the raw
             // pixels), measured, not written.
-            let file = try PatchFile(result: result, network: network, modelDigest: modelDigest, requestID: "bench \(name)",
+            let file = try PatchFile(result: result, network: network, modelDigest: modelDigest.hexString, requestID: "bench \(name)",
                                      rawPoints: gather(train.features, indices, m), labels: forgetY)
             let fileMegabytes = Double(try file.jsonData().count) / 1e6
             let patched = PatchedNetwork(network: network, patches: result.patches)
