@@ -76,6 +76,16 @@ public struct DualProblem: Sendable {
 
     public func pattern(ofRow r: Int) -> ActivationPattern { patterns.count == 1 ? patterns[0] : patterns[r] }
 
+    /// The same problem restricted to the given rows, in that order.
+    public func rows(_ selected: [Int]) -> DualProblem {
+        let (c, n) = (network.outputCount, network.hiddenCount)
+        return DualProblem(network: network, box: box,
+                           patterns: patterns.count == 1 ? patterns : selected.map { patterns[$0] },
+                           cotangents: FastDualOptimizer.gather(cotangents, rows: selected, width: c), count: selected.count,
+                           hiddenObjective: hiddenObjective.map { FastDualOptimizer.gather($0, rows: selected, width: n) },
+                           inputObjective: inputObjective.map { objectives in selected.map { objectives[$0] } })
+    }
+
     /// U(y) for every row (`y` is k × N, entries ≥ 0), and the maximising corners (k × m).
     public func evaluate(multipliers y: [Double]) -> (values: [Double], corners: [Double]) {
         var workspace = DualWorkspace()

@@ -15,37 +15,75 @@ public struct FastDualOptimizer: Sendable {
         self.learningRate = learningRate
     }
 
-    /// The best bound found for each row, with its multipliers (k × N). With `goals`, the
-    /// optimisation stops as soon as every row's bound is at most its goal.
+    /// The best bound found for each row, with its multipliers (k × N). With `goals`, a row
+    /// leaves the search as soon as its bound is at most its goal, and the matrix products of
+    /// later steps shrink with it (rows are independent: the others' iterates do not change).
     /// `initial` (k × N, entries ≥ 0) is where the search starts; zero by default.
     public func minimize(_ problem: DualProblem, goals: [Double]? = nil,
                          initial: [Double]? = nil) -> (values: [Double], multipliers: [Double]) {
+        let n = problem.network.hiddenCount, k = problem.count
+        precondition(initial == nil || initial!.count == k * n, "initial multipliers must be k × N")
+        precondition(goals == nil || goals!.count == k, "one goal per row")
+        guard k >= RowHalves.minimumRows else { return minimizeRows(problem, goals: goals, initial: initial) }
+        let halves = RowHalves.map(rows: k) { range in
+            minimizeRows(problem.rows(Array(range)), goals: goals.map { Array($0[range]) },
+                         initial: initial.map { Array($0[(range.lowerBound * n)..<(range.upperBound * n)]) })
+        }
+        return (halves.flatMap(\.values), halves.flatMap(\.multipliers))
+    }
+
+    func minimizeRows(_ problem: DualProblem, goals: [Double]?, initial: [Double]?) -> (values: [Double], multipliers: [Double]) {
         let n = problem.network.hiddenCount, k = problem.count
         var y = initial ?? [Double](repeating: 0, count: k * n)
         precondition(y.count == k * n && y.allSatisfy { $0 >= 0 }, "initial multipliers must be k × N and ≥ 0")
         var first = [Double](repeating: 0, count: k * n), second = first
         // One workspace for every step: the passes reuse its buffers instead of allocating.
         var workspace = DualWorkspace()
-        problem.evaluate(multipliers: y, workspace: &workspace)
+        var local = problem
+        local.evaluate(multipliers: y, workspace: &workspace)
         var bestValues = workspace.values
         var bestY = y
         guard n > 0, k > 0 else { return (bestValues, bestY) }
+        // Rows still searched, by their index in `problem`; `local` holds just these rows.
+        var active = Array(0..<k)
         let (beta1, beta2, eps) = (0.9, 0.999, 1e-12)
         for step in 1...max(1, steps) {
-            if let goals, zip(bestValues, goals).allSatisfy({ $0 <= $1 }) { break }
-            problem.slackGradient(workspace: &workspace)
+            if let goals {
+                let open = active.indices.filter { bestValues[active[$0]] > goals[active[$0]] }
+                if open.isEmpty { break }
+                // Drop finished rows once they are an eighth of the batch: a smaller product
+                // every step for the cost of one copy.
+                if active.count - open.count >= max(1, active.count / 8) {
+                    active = open.map { active[$0] }
+                    local = problem.rows(active)
+                    y = Self.gather(y, rows: open, width: n)
+                    first = Self.gather(first, rows: open, width: n)
+                    second = Self.gather(second, rows: open, width: n)
+                    workspace = DualWorkspace()
+                    local.evaluate(multipliers: y, workspace: &workspace)
+                }
+            }
+            local.slackGradient(workspace: &workspace)
             // Cosine decay keeps late steps small enough to settle near the optimum.
             let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
             let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
             MaskKernels.projectedAdamStep(weights: &y, first: &first, second: &second, gradient: workspace.slacks,
                                           learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,
                                           lower: 0, upper: .infinity)
-            problem.evaluate(multipliers: y, workspace: &workspace)
-            for r in 0..<k where workspace.values[r] < bestValues[r] {
-                bestValues[r] = workspace.values[r]
-                for i in 0..<n { bestY[r * n + i] = y[r * n + i] }
+            local.evaluate(multipliers: y, workspace: &workspace)
+            for (q, r) in active.enumerated() where workspace.values[q] < bestValues[r] {
+                bestValues[r] = workspace.values[q]
+                for i in 0..<n { bestY[r * n + i] = y[q * n + i] }
             }
         }
         return (bestValues, bestY)
+    }
+
+    /// The given rows of a row-major matrix `width` wide.
+    static func gather(_ matrix: [Double], rows: [Int], width: Int) -> [Double] {
+        var result = [Double]()
+        result.reserveCapacity(rows.count * width)
+        for r in rows { result += matrix[(r * width)..<((r + 1) * width)] }
+        return result
     }
 }

@@ -40,8 +40,9 @@ public struct FirstLayerViolations: Sendable {
         return sums
     }
 
-    /// Points per matrix product so that one result block stays near 32 MB.
+    /// Points per matrix product so that its result block and its split input each stay near
+    /// 32 MB.
     public func chunk(points: Int) -> Int {
-        max(1, min(points, (1 << 22) / max(1, memberCount)))
+        max(1, min(points, (1 << 22) / max(1, memberCount), (1 << 22) / max(1, 2 * width)))
     }
 }

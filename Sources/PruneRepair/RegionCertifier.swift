@@ -76,6 +76,41 @@ public struct RegionCertifier: Sendable {
         return result
     }
 
+    /// Steps of the probe that finds each region's leading row.
+    public var probeSteps = 25
+
+    /// Multipliers for every row in fast mode, searching hard only where it matters. A patch
+    /// depends on its regions' bounds only through their largest M_j (Δ = max_j (M_j + τ),
+    /// OffsetSolver), so a short probe of every row picks each region's leading row, that row
+    /// gets the full search from zero (exactly as when every row had it), and every other row
+    /// searches from its probe multipliers only until its bound is at most the leading one's:
+    /// below it, it cannot change Δ. A row that never gets there runs the full search too, so
+    /// the largest bound, and the patch, are as tight as a full search of every row makes them.
+    func fastMultipliers(_ problem: DualProblem, owner: [Int], requests: Int) -> [Double] {
+        let n = network.hiddenCount, k = problem.count
+        var probe = optimizer
+        probe.steps = min(optimizer.steps, probeSteps)
+        let probed = probe.minimize(problem)
+        var lead = [Int](repeating: -1, count: requests)
+        for r in 0..<k where lead[owner[r]] < 0 || probed.values[r] > probed.values[lead[owner[r]]] { lead[owner[r]] = r }
+        let leaders = lead.filter { $0 >= 0 }
+        let leading = optimizer.minimize(problem.rows(leaders))
+        var leadValue = [Double](repeating: .infinity, count: requests)
+        var ys = [Double](repeating: 0, count: k * n)
+        for (q, r) in leaders.enumerated() {
+            leadValue[owner[r]] = leading.values[q]
+            for i in 0..<n { ys[r * n + i] = leading.multipliers[q * n + i] }
+        }
+        let others = (0..<k).filter { lead[owner[$0]] != $0 }
+        guard !others.isEmpty else { return ys }
+        let rest = optimizer.minimize(problem.rows(others), goals: others.map { leadValue[owner[$0]] },
+                                      initial: FastDualOptimizer.gather(probed.multipliers, rows: others, width: n))
+        for (q, r) in others.enumerated() {
+            for i in 0..<n { ys[r * n + i] = rest.multipliers[q * n + i] }
+        }
+        return ys
+    }
+
     func certifyBatch(_ requests: [(pattern: ActivationPattern, target: Int)]) throws -> [RegionCertificate] {
         let (c, n) = (network.outputCount, network.hiddenCount)
         var patterns = [ActivationPattern](), v = [Double](), logits = [Int](), owner = [Int]()
@@ -91,7 +126,7 @@ public struct RegionCertifier: Sendable {
         let ys: [Double]
         switch mode {
         case .fast:
-            ys = optimizer.minimize(problem).multipliers
+            ys = fastMultipliers(problem, owner: owner, requests: requests.count)
         case .exact:
             ys = try problem.exactBounds().flatMap(\.multipliers)
         }

@@ -24,10 +24,21 @@ public struct SeparationOptimizer: Sendable {
     /// The best U found per pair, with its weights and multipliers (each k × N, row-major).
     /// Stops early once every pair is below its goal.
     /// `gateRows` (one per pair, default all) limits ω to the first rows of π′: its gate's.
+    /// Pairs are independent, so large batches run as two halves on two threads (RowHalves).
     public func minimize(network: Network, box: InputBox, regions: [ActivationPattern], members: [ActivationPattern],
                          goals: [Double], gateRows: [Int]? = nil) -> (values: [Double], weights: [Double], multipliers: [Double]) {
-        let k = regions.count, n = network.hiddenCount, m = network.featureCount, c = network.outputCount
+        let k = regions.count
         precondition(members.count == k && goals.count == k && (gateRows?.count ?? k) == k)
+        let halves = RowHalves.map(rows: k) { range in
+            minimizeRows(network: network, box: box, regions: Array(regions[range]), members: Array(members[range]),
+                         goals: Array(goals[range]), gateRows: gateRows.map { Array($0[range]) })
+        }
+        return (halves.flatMap(\.values), halves.flatMap(\.weights), halves.flatMap(\.multipliers))
+    }
+
+    func minimizeRows(network: Network, box: InputBox, regions: [ActivationPattern], members: [ActivationPattern],
+                      goals: [Double], gateRows: [Int]?) -> (values: [Double], weights: [Double], multipliers: [Double]) {
+        let k = regions.count, n = network.hiddenCount, m = network.featureCount
         // Rows past a pair's gate keep ω = 0: their gradient is zeroed before each step.
         let limited = gateRows.map { rows in (0..<k).filter { rows[$0] < n }.map { ($0, rows[$0]) } } ?? []
         guard k > 0, n > 0 else { return ([Double](repeating: .infinity, count: k), [], []) }
@@ -44,23 +55,19 @@ public struct SeparationOptimizer: Sendable {
         let zeros = [Double](repeating: 0, count: k * m)
         let memberAtZero = network.patternFixedForward(patterns: members, features: zeros).preactivations
         let regionAtZero = network.patternFixedForward(patterns: regions, features: zeros).preactivations
-        let noOutputs = [Double](repeating: 0, count: k * c)
 
         // Buffers reused by every step.
         var h = [Double](repeating: 0, count: k * n), ys = h, gradientW = h, gradientY = h
-        var logits = [Double]()
-        var gw = [Double](), gy = [Double](), scratch = PatternFixedScratch()
+        var gw = [Double](), scratch = PatternFixedScratch()
         var values = [Double](repeating: 0, count: k), corners = [Double](repeating: 0, count: k * m)
         func evaluate() {
             MaskKernels.multiply(w, bySigns: sigma, signRows: memberMasks.rows, rows: k, width: n, into: &h)
             MaskKernels.multiply(y, bySigns: sign, signRows: regionMasks.rows, rows: k, width: n, into: &ys)
-            network.pullback(masks: memberMasks, outputCotangents: noOutputs, count: k, hiddenCotangents: h,
-                             into: &gw, scratch: &scratch)
-            network.pullback(masks: regionMasks, outputCotangents: noOutputs, count: k, hiddenCotangents: ys,
-                             into: &gy, scratch: &scratch)
+            // Both pullbacks at once: they meet at the first layer, whose product runs once.
+            network.pullbackSum(masks: memberMasks, hiddenCotangents: h, regionMasks, hiddenCotangents: ys, count: k,
+                                into: &gw, scratch: &scratch)
             for r in 0..<k { values[r] = 0 }
             MaskKernels.accumulateRowDotPairs(h, memberAtZero, ys, regionAtZero, rows: k, width: n, into: &values)
-            MaskKernels.add(gy, to: &gw, count: k * m)
             MaskKernels.boxMaximum(gw, rows: k, width: m, lower: box.lower, upper: box.upper, corners: &corners, totals: &values)
         }
 
@@ -71,10 +78,8 @@ public struct SeparationOptimizer: Sendable {
         for step in 1...max(1, steps) {
             if zip(best, goals).allSatisfy({ $0 <= $1 }) { break }
             // ∂U/∂ω_i = σ′_i z′_i(x*), ∂U/∂y_i = s_i z_{π,i}(x*) at the current corner.
-            network.patternFixedForward(masks: memberMasks, features: corners, count: k, signed: true,
-                                        preactivations: &gradientW, logits: &logits, scratch: &scratch)
-            network.patternFixedForward(masks: regionMasks, features: corners, count: k, signed: true,
-                                        preactivations: &gradientY, logits: &logits, scratch: &scratch)
+            network.patternFixedForwardPair(masks: memberMasks, regionMasks, features: corners, count: k, signed: true,
+                                            preactivations: &gradientW, &gradientY, scratch: &scratch)
             for (r, rows) in limited { for i in rows..<n { gradientW[r * n + i] = 0 } }
             let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
             let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))

@@ -107,4 +107,39 @@ final class PullbackTests: XCTestCase {
             for i in 0..<18 { XCTAssertEqual(fixed.preactivations[i] > 0, pattern[i]) }
         }
     }
+
+    /// The paired passes (first layer shared) equal two separate passes, for one mask row or
+    /// one per row, on networks of one to three hidden layers.
+    func testPairedPassesEqualSeparatePasses() throws {
+        var rng = SeededGenerator(seed: 12)
+        for trial in 0..<12 {
+            let depth = 1 + trial % 3
+            let sizes = [3 + rng.index(below: 6)] + (0..<depth).map { _ in 2 + rng.index(below: 8) } + [2 + rng.index(below: 4)]
+            let net = try randomNetwork(sizes, &rng)
+            let k = 1 + rng.index(below: 7)
+            let point = { (rng: inout SeededGenerator) in (0..<sizes[0]).map { _ in rng.unit() } }
+            let a = try (0..<(trial % 2 == 0 ? 1 : k)).map { _ in try net.activationPattern(at: point(&rng)) }
+            let b = try (0..<k).map { _ in try net.activationPattern(at: point(&rng)) }
+            let (ma, mb) = (PatternMasks(a, width: net.hiddenCount), PatternMasks(b, width: net.hiddenCount))
+            let x = (0..<k).flatMap { _ in point(&rng) }
+            var scratch = PatternFixedScratch()
+            var preA = [Double](), preB = [Double](), logits = [Double](), alone = [Double]()
+            net.patternFixedForwardPair(masks: ma, mb, features: x, count: k, signed: true,
+                                        preactivations: &preA, &preB, scratch: &scratch)
+            net.patternFixedForward(masks: ma, features: x, count: k, signed: true, preactivations: &alone, logits: &logits, scratch: &scratch)
+            XCTAssertEqual(preA, alone, "trial \(trial): first masks")
+            net.patternFixedForward(masks: mb, features: x, count: k, signed: true, preactivations: &alone, logits: &logits, scratch: &scratch)
+            XCTAssertEqual(preB, alone, "trial \(trial): second masks")
+
+            let ha = (0..<(k * net.hiddenCount)).map { _ in rng.normal() }, hb = (0..<(k * net.hiddenCount)).map { _ in rng.normal() }
+            let zeros = [Double](repeating: 0, count: k * net.outputCount)
+            var sum = [Double](), ua = [Double](), ub = [Double]()
+            net.pullbackSum(masks: ma, hiddenCotangents: ha, mb, hiddenCotangents: hb, count: k, into: &sum, scratch: &scratch)
+            net.pullback(masks: ma, outputCotangents: zeros, count: k, hiddenCotangents: ha, into: &ua, scratch: &scratch)
+            net.pullback(masks: mb, outputCotangents: zeros, count: k, hiddenCotangents: hb, into: &ub, scratch: &scratch)
+            for i in sum.indices {
+                XCTAssertEqual(sum[i], ua[i] + ub[i], accuracy: 1e-12 * max(1, abs(ua[i]) + abs(ub[i])), "trial \(trial) entry \(i)")
+            }
+        }
+    }
 }

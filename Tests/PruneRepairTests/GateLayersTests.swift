@@ -83,7 +83,7 @@ final class GateLayersTests: XCTestCase {
 
     func testBatchedCalibrationMatchesPerPatchAndClosesEveryReferenceGate() throws {
         var rng = SeededGenerator(seed: 77)
-        let net = try randomNetwork([5, 16, 12, 3], seed: 2718)
+        let net = try randomNetwork([5, 16, 12, 8, 3], seed: 2718)
         let reference = (0..<600).flatMap { _ in randomPoint(5, &rng) }
         let calibration = try GammaCalibration(network: net, referenceFeatures: reference)
         // Members taken at reference points too, so some reference points lie inside.
@@ -92,21 +92,26 @@ final class GateLayersTests: XCTestCase {
                 try net.activationPattern(at: k % 5 == 0 ? Array(reference[(k * 5)..<(k * 5 + 5)]) : randomPoint(5, &rng))
             }
         }
-        let batched = calibration.closingGammas(patches: plans, gateLayers: 1)
-        var insideSeen = 0
-        for (k, members) in plans.enumerated() {
-            let single = calibration.closingGamma(members: members, gateLayers: 1)
-            let closing = try XCTUnwrap(batched[k].closing)
-            XCTAssertEqual(closing, try XCTUnwrap(single.closing), accuracy: 1e-12 * closing)
-            XCTAssertEqual(batched[k].insideRegions, single.insideRegions)
-            insideSeen += single.insideRegions.count
-            let patch = Patch(members: members, gamma: closing * (1 + 1e-9), offset: [1, -1, 0], bound: 1, target: 0, gateLayers: 1)
-            let eval = try PatchedNetwork(network: net, patches: [patch]).evaluate(reference)
-            let openAt = Set(eval.gates.map(\.point))
-            XCTAssertTrue(openAt.isSubset(of: Set(single.insideRegions)), "patch \(k) opens at \(openAt.subtracting(single.insideRegions))")
-            for r in single.insideRegions { XCTAssertTrue(openAt.contains(r)) }
+        // First-layer gates (exact matrix products), two-layer and exact gates (first-layer
+        // products, then refinement), each against the per-patch scan.
+        for layers in [1, 2, nil] as [Int?] {
+            let batched = calibration.closingGammas(patches: plans, gateLayers: layers)
+            var insideSeen = 0
+            for (k, members) in plans.enumerated() {
+                let single = calibration.closingGamma(members: members, gateLayers: layers)
+                let closing = try XCTUnwrap(batched[k].closing)
+                XCTAssertEqual(closing, try XCTUnwrap(single.closing), accuracy: 1e-12 * closing)
+                XCTAssertEqual(batched[k].insideRegions, single.insideRegions)
+                insideSeen += single.insideRegions.count
+                let patch = Patch(members: members, gamma: closing * (1 + 1e-9), offset: [1, -1, 0], bound: 1, target: 0,
+                                  gateLayers: layers)
+                let eval = try PatchedNetwork(network: net, patches: [patch]).evaluate(reference)
+                let openAt = Set(eval.gates.map(\.point))
+                XCTAssertTrue(openAt.isSubset(of: Set(single.insideRegions)), "patch \(k) opens at \(openAt.subtracting(single.insideRegions))")
+                for r in single.insideRegions { XCTAssertTrue(openAt.contains(r)) }
+            }
+            XCTAssertGreaterThan(insideSeen, 0)
         }
-        XCTAssertGreaterThan(insideSeen, 0)
     }
 
     /// A gate-closure proof may only weigh the gate's own rows: a violation of a deeper row
