@@ -224,6 +224,7 @@ public struct InterferenceAnalysis: Sendable {
             }
         }
         // The exact LP settles a few rows the searches left open (up to a budget).
+        var candidates = Set(rowsOf.indices.filter { values[$0] < 0 })
         for r in rowsOf.indices.filter({ values[$0] >= 0 }).prefix(exactBudget) {
             guard let exact = try? GateSeparation.exactWeights(network: network, box: box, region: regions[r], member: members[r],
                                                                gateRows: gateRows[r]) else {
@@ -233,9 +234,11 @@ public struct InterferenceAnalysis: Sendable {
                 weights[r * n + i] = exact.weights[i]
                 multipliers[r * n + i] = exact.multipliers[i]
             }
+            candidates.insert(r)
         }
         var objectives = [AffineObjective](), errors = [Double](), kept = [Int]()
-        for r in rowsOf.indices {
+        // Only rows with a bound below 0 (or exact weights) can prove anything.
+        for r in rowsOf.indices where candidates.contains(r) {
             guard let g = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: regions[r],
                                          member: members[r], weights: Array(weights[(r * n)..<((r + 1) * n)]),
                                          gateRows: gateRows[r], operations: rigorous.operations) else { continue }

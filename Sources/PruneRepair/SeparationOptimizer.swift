@@ -21,7 +21,8 @@ public struct SeparationOptimizer: Sendable {
         self.learningRate = learningRate
     }
 
-    /// The best U found per pair, with its weights and multipliers (each k × N, row-major).
+    /// The best U found per pair, with the weights and multipliers (each k × N, row-major) of
+    /// the best U below 0 (of the starting point when none is: no proof).
     /// Stops early once every pair is below its goal.
     /// `gateRows` (one per pair, default all) limits ω to the first rows of π′: its gate's.
     /// Pairs are independent, so large batches run as two halves on two threads (RowHalves).
@@ -92,6 +93,8 @@ public struct SeparationOptimizer: Sendable {
             evaluate()
             for r in 0..<k where values[r] < best[r] {
                 best[r] = values[r]
+                // Only a bound below 0 proves anything: copying the others would be wasted.
+                guard values[r] < 0 else { continue }
                 for i in 0..<n { bestW[r * n + i] = w[r * n + i]; bestY[r * n + i] = y[r * n + i] }
             }
         }

@@ -113,6 +113,41 @@ final class DualBoundTests: XCTestCase {
         XCTAssertGreaterThan(zip(all.values, start).filter { $0 < $1 - 1e-6 }.count, k / 2, "the search must improve most rows")
     }
 
+    /// Sparsifying keeps every row that met its goal at or below it with no more nonzero
+    /// multipliers, drops some, and leaves the rows that did not meet it alone.
+    func testSparsestMultipliersStillMeetTheirGoals() throws {
+        var rng = SeededGenerator(seed: 15)
+        let net = try randomNetwork([6, 12, 10, 3], seed: 303)
+        let k = 40, n = net.hiddenCount
+        let patterns = try (0..<k).map { _ in try net.activationPattern(at: randomPoint(6, &rng)) }
+        let v = (0..<(k * 3)).map { _ in rng.normal() }
+        let problem = DualProblem(network: net, box: net.input.box, patterns: patterns, cotangents: v, count: k)
+        // Dense multipliers, as a short search leaves them.
+        let dense = FastDualOptimizer(steps: 10).minimize(problem).multipliers
+        let values = problem.evaluate(multipliers: dense).values
+        // Half the goals are met with room, half are out of reach.
+        let goals: [Double] = (0..<k).map { r in
+            let value = values[r]
+            return r % 2 == 0 ? value + 0.5 * abs(value) + 0.1 : value - 1
+        }
+        let sparse = RegionCertifier.sparsest(problem, multipliers: dense, goals: goals)
+        let after = problem.evaluate(multipliers: sparse).values
+        var dropped = 0
+        for r in 0..<k {
+            let row = (r * n)..<((r + 1) * n)
+            let before = dense[row].filter { $0 != 0 }.count, now = sparse[row].filter { $0 != 0 }.count
+            XCTAssertTrue(sparse[row].allSatisfy { $0 >= 0 })
+            if r % 2 == 0 {
+                XCTAssertLessThanOrEqual(after[r], goals[r], "row \(r)")
+                XCTAssertLessThanOrEqual(now, before)
+                dropped += before - now
+            } else {
+                XCTAssertEqual(Array(sparse[row]), Array(dense[row]), "row \(r) missed its goal and must keep its multipliers")
+            }
+        }
+        XCTAssertGreaterThan(dropped, 0)
+    }
+
     /// Any y ≥ 0 is sound: random multipliers never give a bound below a sampled maximum.
     func testRandomMultipliersAreSound() throws {
         var rng = SeededGenerator(seed: 13)
