@@ -61,23 +61,13 @@ extension Network {
         if preA.count != k * n { preA = [Double](repeating: 0, count: k * n) }
         if preB.count != k * n { preB = [Double](repeating: 0, count: k * n) }
         guard layers.count > 1, let n1 = hiddenWidths.first else { return }
-        var shared = scratch.take(2, count: k * n1)
-        var current = scratch.take(0, count: k * max(widestHidden, outputCount))
-        var next = scratch.take(1, count: k * widestHidden)
-        defer {
-            scratch.restore(0, current)
-            scratch.restore(1, next)
-            scratch.restore(2, shared)
-        }
         var logits = [Double](repeating: 0, count: k * outputCount)
-        firstLayer(x, count: k, into: &shared)
-        for (masks, isA) in [(a, true), (b, false)] {
+        scratch.withBuffers(k * max(widestHidden, outputCount), k * widestHidden, k * n1) { current, next, shared in
+            firstLayer(x, count: k, into: &shared)
             for i in 0..<(k * n1) { current[i] = shared[i] }
-            if isA {
-                propagate(masks: masks, count: k, signed: signed, current: &current, next: &next, preactivations: &preA, logits: &logits)
-            } else {
-                propagate(masks: masks, count: k, signed: signed, current: &current, next: &next, preactivations: &preB, logits: &logits)
-            }
+            propagate(masks: a, count: k, signed: signed, current: &current, next: &next, preactivations: &preA, logits: &logits)
+            for i in 0..<(k * n1) { current[i] = shared[i] }
+            propagate(masks: b, count: k, signed: signed, current: &current, next: &next, preactivations: &preB, logits: &logits)
         }
     }
 
@@ -174,21 +164,15 @@ extension Network {
         precondition(ha.count == k * n && hb.count == k * n, "hidden cotangents are not k × N")
         if result.count != k * featureCount { result = [Double](repeating: 0, count: k * featureCount) }
         let width = max(widestHidden, outputCount)
-        var sum = scratch.take(2, count: k * width)
-        var current = scratch.take(0, count: k * width)
-        var next = scratch.take(1, count: k * widestHidden)
-        defer {
-            scratch.restore(0, current)
-            scratch.restore(1, next)
-            scratch.restore(2, sum)
-        }
         let zeros = [Double](repeating: 0, count: k * outputCount)
         let n0 = layers[0].outputs
-        firstLayerCotangent(masks: a, outputCotangents: zeros, count: k, hiddenCotangents: ha, current: &current, next: &next)
-        for i in 0..<(k * n0) { sum[i] = current[i] }
-        firstLayerCotangent(masks: b, outputCotangents: zeros, count: k, hiddenCotangents: hb, current: &current, next: &next)
-        MaskKernels.add(current, to: &sum, count: k * n0)
-        pullFirstLayer(sum, count: k, into: &result)
+        scratch.withBuffers(k * width, k * widestHidden, k * width) { current, next, sum in
+            firstLayerCotangent(masks: a, outputCotangents: zeros, count: k, hiddenCotangents: ha, current: &current, next: &next)
+            for i in 0..<(k * n0) { sum[i] = current[i] }
+            firstLayerCotangent(masks: b, outputCotangents: zeros, count: k, hiddenCotangents: hb, current: &current, next: &next)
+            MaskKernels.add(current, to: &sum, count: k * n0)
+            pullFirstLayer(sum, count: k, into: &result)
+        }
     }
 
     /// The cotangent of the first layer's pre-activation (k × layers[0].outputs, left in

@@ -16,6 +16,19 @@ public struct PatternFixedScratch: Sendable {
         return buffer
     }
 
+    /// Runs `body` with buffers 0, 1 and 2 moved out (grown to the given counts), then puts
+    /// them back: the paired passes use all three.
+    mutating func withBuffers<R>(_ count0: Int, _ count1: Int, _ count2: Int,
+                                 _ body: (inout [Double], inout [Double], inout [Double]) -> R) -> R {
+        var (first, second, third) = (take(0, count: count0), take(1, count: count1), take(2, count: count2))
+        defer {
+            restore(0, first)
+            restore(1, second)
+            restore(2, third)
+        }
+        return body(&first, &second, &third)
+    }
+
     /// Puts a buffer back for the next pass.
     mutating func restore(_ slot: Int, _ buffer: [Double]) {
         buffers[slot] = buffer
