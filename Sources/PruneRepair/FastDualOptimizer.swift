@@ -24,9 +24,8 @@ public struct FastDualOptimizer: Sendable {
         let n = problem.network.hiddenCount, k = problem.count
         precondition(initial == nil || initial!.count == k * n, "initial multipliers must be k × N")
         precondition(goals == nil || goals!.count == k, "one goal per row")
-        guard k >= RowHalves.minimumRows else { return minimizeRows(problem, goals: goals, initial: initial) }
         let halves = RowHalves.map(rows: k) { range in
-            minimizeRows(problem.rows(Array(range)), goals: goals.map { Array($0[range]) },
+            minimizeRows(range.count == k ? problem : problem.rows(Array(range)), goals: goals.map { Array($0[range]) },
                          initial: initial.map { Array($0[(range.lowerBound * n)..<(range.upperBound * n)]) })
         }
         return (halves.flatMap(\.values), halves.flatMap(\.multipliers))

@@ -106,7 +106,7 @@ public struct RegionCertifier: Sendable {
         let restProblem = problem.rows(others), goals = others.map { leadValue[owner[$0]] }
         let rest = optimizer.minimize(restProblem, goals: goals,
                                       initial: FastDualOptimizer.gather(probed.multipliers, rows: others, width: n))
-        let sparse = Self.sparsest(restProblem, multipliers: rest.multipliers, goals: goals)
+        let sparse = Self.sparsest(restProblem, multipliers: rest.multipliers, values: rest.values, goals: goals)
         for (q, r) in others.enumerated() {
             for i in 0..<n { ys[r * n + i] = sparse[q * n + i] }
         }
@@ -114,20 +114,21 @@ public struct RegionCertifier: Sendable {
     }
 
     /// Certificates store their multipliers sparsely, and a row stopped early (from the probe's
-    /// dense start) keeps many small ones it does not need. For each row that met its goal,
-    /// the multipliers with every entry below θ × the row's largest dropped, for the largest θ
-    /// (1 drops them all: the box-only bound) that still meets the goal; the others unchanged.
-    public static func sparsest(_ problem: DualProblem, multipliers y: [Double], goals: [Double]) -> [Double] {
+    /// dense start) keeps many small ones it does not need. For each row that met its goal
+    /// (`values`: its bounds with `y`), the multipliers with every entry at or below θ × the
+    /// row's largest dropped, for the largest θ (1 drops them all: the box-only bound) that
+    /// still meets the goal; the other rows unchanged.
+    public static func sparsest(_ problem: DualProblem, multipliers y: [Double], values current: [Double],
+                                goals: [Double]) -> [Double] {
         let n = problem.network.hiddenCount, k = problem.count
         var result = y
         var settled = [Bool](repeating: false, count: k)
-        let current = problem.evaluate(multipliers: y).values
         for theta in [1.0, 0.3, 0.1, 0.03, 0.01] {
             var trial = y
             for r in 0..<k {
                 let row = (r * n)..<((r + 1) * n)
                 let cut = theta * (y[row].max() ?? 0)
-                for i in row where trial[i] < cut || theta == 1 { trial[i] = 0 }
+                for i in row where trial[i] <= cut { trial[i] = 0 }
             }
             let values = problem.evaluate(multipliers: trial).values
             for r in 0..<k where !settled[r] && current[r] <= goals[r] && values[r] <= goals[r] {

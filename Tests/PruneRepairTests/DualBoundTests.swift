@@ -130,7 +130,7 @@ final class DualBoundTests: XCTestCase {
             let value = values[r]
             return r % 2 == 0 ? value + 0.5 * abs(value) + 0.1 : value - 1
         }
-        let sparse = RegionCertifier.sparsest(problem, multipliers: dense, goals: goals)
+        let sparse = RegionCertifier.sparsest(problem, multipliers: dense, values: values, goals: goals)
         let after = problem.evaluate(multipliers: sparse).values
         var dropped = 0
         for r in 0..<k {
