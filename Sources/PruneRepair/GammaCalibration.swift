@@ -56,7 +56,10 @@ public struct GammaCalibration: Sendable {
                 start = end
             }
         } else {
-            // Blocks of members whose sums at every point stay near 32 MB.
+            // Blocks of members whose sums at every point stay near 32 MB (refinement needs a
+            // member's sums at every point). First-layer gates above keep points as the outer
+            // loop instead: one split of each chunk for all members. Folding them into these
+            // member blocks took class 5's calibration from 5.2 s to 23.05 s.
             let rows = Patch.gateRowCount(gateLayers: gateLayers, hiddenWidths: network.hiddenWidths)
             let block = max(1, (1 << 22) / max(1, count))
             for first in stride(from: 0, to: members.count, by: block) {
