@@ -71,6 +71,16 @@ extension Network {
         }
     }
 
+    /// The first layer's pre-activations W₀x + b₀ at a batch of feature vectors
+    /// (batch × layers[0].outputs): all that gate calibration needs of its reference points.
+    public func firstLayerPreactivations(_ features: [Double]) -> [Double] {
+        precondition(features.count % featureCount == 0, "points do not fit the network")
+        let k = features.count / featureCount
+        var z = [Double](repeating: 0, count: k * layers[0].outputs)
+        firstLayer(features, count: k, into: &z)
+        return z
+    }
+
     /// The first layer's pre-activations W₀x + b₀ at k points (k × layers[0].outputs).
     private func firstLayer(_ x: [Double], count k: Int, into z: inout [Double]) {
         let layer = layers[0]

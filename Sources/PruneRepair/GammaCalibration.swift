@@ -15,9 +15,12 @@ public struct GammaCalibration: Sendable {
     public init(network: Network, referenceFeatures: [Double]) throws(ModelError) {
         self.network = network
         self.features = referenceFeatures
-        let eval = try network.headForward(referenceFeatures, recordPatterns: false, recordFirstLayer: true)
-        self.firstLayer = eval.firstLayer
-        self.count = eval.batch
+        guard referenceFeatures.count % network.featureCount == 0 else {
+            throw .inputMismatch(detail: "\(referenceFeatures.count) values is not a whole number of samples of \(network.featureCount) features")
+        }
+        // Only the first layer: the deeper layers' rows are evaluated later, at candidate points.
+        self.firstLayer = network.layers.count > 1 ? network.firstLayerPreactivations(referenceFeatures) : []
+        self.count = referenceFeatures.count / network.featureCount
     }
 
     public struct Result: Sendable, Equatable {

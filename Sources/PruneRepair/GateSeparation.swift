@@ -50,6 +50,21 @@ public struct GateSeparation: Sendable {
     }
 }
 
+extension GateSeparation {
+    /// A proof for the pair read the other way. U(ω, y) for (region S, member π′) is
+    /// max over X of Σ ω_i σ′_i z′_i(x) + Σ y_k s_k z_k(x), and both sums have the same form
+    /// (σ and s are each pattern's ±1 signs), so swapping the roles gives U for (region π′,
+    /// member S) at (y, ω). Dividing both by c = max(1, max y) brings the new weights into
+    /// [0, 1] and the bound to U/c: still below 0 when U is. The new weights sit on every row of
+    /// S, so they prove a gate over all of S's rows (an exact gate) closed. Callers re-check
+    /// the result rigorously like any other proof.
+    public static func reversed(weights w: [Double], multipliers y: [Double]) -> (weights: [Double], multipliers: [Double], scale: Double) {
+        let scale = max(1, y.max() ?? 0)
+        // y_i ≤ max y, and correctly rounded division is monotone: every weight stays ≤ 1.
+        return (y.map { $0 / scale }, w.map { $0 / scale }, scale)
+    }
+}
+
 /// An affine objective wᵀx + c on the head's input.
 public struct AffineObjective: Sendable, Equatable {
     public let gradient: [Double]

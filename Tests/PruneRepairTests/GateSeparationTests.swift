@@ -86,4 +86,42 @@ final class GateSeparationTests: XCTestCase {
         }
         XCTAssertGreaterThan(proved, 0)
     }
+    /// A proof for (region S, member π′) read the other way proves (region π′, member S): the
+    /// reversed weights are in [0, 1] and its rigorous bound is the original's divided by the
+    /// scale. Swapping without the scale would put weights above 1, which GateSeparation refuses.
+    func testReversedProofProvesThePairTheOtherWay() throws {
+        var rng = SeededGenerator(seed: 43)
+        var reversedProofs = 0, scaled = 0
+        for trial in 0..<12 {
+            let net = try randomNetwork([4, 8, 6, 3], seed: 450 + UInt64(trial))
+            let rigorous = try RigorousDualBound(network: net, box: net.input.box)
+            let region = try net.activationPattern(at: randomPoint(4, &rng))
+            var member = try net.activationPattern(at: randomPoint(4, &rng))
+            while member == region { member = try net.activationPattern(at: randomPoint(4, &rng)) }
+            func bound(region: ActivationPattern, member: ActivationPattern, weights: [Double], multipliers: [Double]) -> Double? {
+                guard let g = GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box, region: region,
+                                             member: member, weights: weights, operations: rigorous.operations) else { return nil }
+                let problem = DualProblem(network: net, box: net.input.box, patterns: [region], cotangents: [0, 0, 0], count: 1,
+                                          inputObjective: [g.objective])
+                return rigorous.upperBounds(problem, multipliers: multipliers)[0] + g.error
+            }
+            let exact = try GateSeparation.exactWeights(network: net, box: net.input.box, region: region, member: member)
+            guard let forward = bound(region: region, member: member, weights: exact.weights, multipliers: exact.multipliers),
+                  forward < 0 else { continue }
+            let reversed = GateSeparation.reversed(weights: exact.weights, multipliers: exact.multipliers)
+            XCTAssertTrue(reversed.weights.allSatisfy { $0 >= 0 && $0 <= 1 }, "trial \(trial)")
+            let back = try XCTUnwrap(bound(region: member, member: region, weights: reversed.weights, multipliers: reversed.multipliers))
+            XCTAssertLessThan(back, 0, "trial \(trial)")
+            XCTAssertEqual(back, forward / reversed.scale, accuracy: 1e-9 * (1 + abs(forward)), "trial \(trial)")
+            reversedProofs += 1
+            if reversed.scale > 1 {
+                scaled += 1
+                XCTAssertNil(GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box, region: member,
+                                            member: region, weights: exact.multipliers, operations: rigorous.operations),
+                             "multipliers above 1 are no weights")
+            }
+        }
+        XCTAssertGreaterThan(reversedProofs, 0)
+        XCTAssertGreaterThan(scaled, 0, "some proofs must need the scale")
+    }
 }
