@@ -4,6 +4,25 @@
 /// (bounds checked once per call) and keep each element's arithmetic, and each sum's order,
 /// exactly as written, so results do not depend on which code path computed them.
 public enum MaskKernels {
+    /// Each row z (width `width`) of `values` written to `parts` as [max(z, 0), max(−z, 0)]
+    /// (width 2·width): a row's violations of any pattern, picked by a product with 0/1
+    /// selectors (FirstLayerViolations). A zero (of either sign) gives +0 in both halves.
+    public static func splitSigns(_ values: ArraySlice<Double>, rows: Int, width: Int, into parts: inout [Double]) {
+        precondition(values.count == rows * width && parts.count >= rows * 2 * width, "splitSigns: sizes differ")
+        values.withUnsafeBufferPointer { z in
+            parts.withUnsafeMutableBufferPointer { parts in
+                for r in 0..<rows {
+                    let row = r * width, out = 2 * r * width
+                    for i in 0..<width {
+                        let v = z[row + i]
+                        parts[out + i] = v > 0 ? v : 0
+                        parts[out + width + i] = v < 0 ? -v : 0
+                    }
+                }
+            }
+        }
+    }
+
     /// For each of `rows` rows of width `width` in `z`: copies the row into `copy` at
     /// `copy[r * copyStride + copyOffset …]`, times the row's signs when `signs` (laid out like
     /// the masks) is given, then zeroes the entries whose mask

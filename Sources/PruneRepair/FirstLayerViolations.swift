@@ -27,13 +27,7 @@ public struct FirstLayerViolations: Sendable {
         let n1 = width, k = 2 * width
         precondition(z.count == points * n1, "first-layer pre-activations do not match the points")
         var parts = [Double](repeating: 0, count: points * k)
-        let base = z.startIndex
-        for r in 0..<points {
-            for i in 0..<n1 {
-                let v = z[base + r * n1 + i]
-                if v > 0 { parts[r * k + i] = v } else if v < 0 { parts[r * k + n1 + i] = -v }
-            }
-        }
+        MaskKernels.splitSigns(z, rows: points, width: n1, into: &parts)
         var sums = [Double](repeating: 0, count: memberCount * points)
         BLAS.gemm(.none, .transposed, m: memberCount, n: points, k: k, a: selectors, lda: k,
                   b: parts, ldb: k, c: &sums, ldc: points)

@@ -11,6 +11,31 @@ final class MaskKernelsTests: XCTestCase {
     /// Bits of a value, every NaN alike (payloads are not part of the contract).
     func bits(_ x: Double) -> UInt64 { x.isNaN ? Double.nan.bitPattern : x.bitPattern }
 
+    /// splitSigns reads a slice at its own indices and writes [max(z, 0), max(−z, 0)] per row,
+    /// +0 for both zeros: the halves are what a 0/1 selector product sums as violations.
+    func testSplitSignsWritesPositiveAndNegativeHalves() {
+        var rng = SeededGenerator(seed: 12)
+        let (rows, width) = (7, 5)
+        var values = (0..<(rows * width + 3)).map { _ in Double.random(in: -2...2, using: &rng) }
+        values[4] = 0
+        values[9] = -0.0
+        let slice = values[3...]
+        var parts = [Double](repeating: .nan, count: rows * 2 * width)
+        MaskKernels.splitSigns(slice, rows: rows, width: width, into: &parts)
+        for r in 0..<rows {
+            for i in 0..<width {
+                let v = values[3 + r * width + i]
+                XCTAssertEqual(bits(parts[r * 2 * width + i]), bits(v > 0 ? v : 0))
+                XCTAssertEqual(bits(parts[r * 2 * width + width + i]), bits(v < 0 ? -v : 0))
+            }
+        }
+        // values[4] = 0 is row 0, entry 1; values[9] = −0 is row 1, entry 1.
+        for r in 0..<2 {
+            XCTAssertEqual(bits(parts[r * 2 * width + 1]), bits(0), "row \(r): a zero gives +0")
+            XCTAssertEqual(bits(parts[r * 2 * width + width + 1]), bits(0), "row \(r): a zero gives +0")
+        }
+    }
+
     func testAdamStepMatchesTheScalarLoopBitForBit() {
         var rng = SeededGenerator(seed: 11)
         for (count, upper) in [(7, Double.infinity), (16, 1.0), (1, .infinity), (0, 1.0)] {
