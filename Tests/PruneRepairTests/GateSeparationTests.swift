@@ -5,6 +5,18 @@ import PruneRepair
 import PruneTestSupport
 
 final class GateSeparationTests: XCTestCase {
+    /// A random [4, 8, 6, 3] network (seed `seed`), its rigorous evaluator, and the distinct
+    /// activation patterns at two random points: a region and another patch's member.
+    private func randomPair(seed: UInt64, _ rng: inout SeededGenerator) throws
+        -> (net: Network, rigorous: RigorousDualBound, region: ActivationPattern, member: ActivationPattern) {
+        let net = try randomNetwork([4, 8, 6, 3], seed: seed)
+        let rigorous = try RigorousDualBound(network: net, box: net.input.box)
+        let region = try net.activationPattern(at: randomPoint(4, &rng))
+        var member = try net.activationPattern(at: randomPoint(4, &rng))
+        while member == region { member = try net.activationPattern(at: randomPoint(4, &rng)) }
+        return (net, rigorous, region, member)
+    }
+
     /// The separation objective is exactly minus the summed violation of the other member's
     /// differing rows (all layers, that member's pattern fixed), at any point; its LP optimum
     /// over a region, through the dual bound with an input objective, bounds every sampled
@@ -13,11 +25,8 @@ final class GateSeparationTests: XCTestCase {
         var rng = SeededGenerator(seed: 31)
         var proved = 0, deeperRows = 0
         for trial in 0..<12 {
-            let net = try randomNetwork([4, 8, 6, 3], seed: 300 + UInt64(trial))
-            let rigorous = try RigorousDualBound(network: net, box: net.input.box)
-            let region = try LinearRegion(network: net, containing: randomPoint(4, &rng))
-            var member = try net.activationPattern(at: randomPoint(4, &rng))
-            while member == region.pattern { member = try net.activationPattern(at: randomPoint(4, &rng)) }
+            let (net, rigorous, pattern, member) = try randomPair(seed: 300 + UInt64(trial), &rng)
+            let region = LinearRegion(network: net, pattern: pattern)
             let n = net.hiddenCount, n1 = net.hiddenWidths[0]
             if (n1..<n).contains(where: { region.pattern[$0] != member[$0] }) { deeperRows += 1 }
             let separation = try XCTUnwrap(GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box,
@@ -62,11 +71,8 @@ final class GateSeparationTests: XCTestCase {
         var rng = SeededGenerator(seed: 41)
         var proved = 0
         for trial in 0..<10 {
-            let net = try randomNetwork([4, 8, 6, 3], seed: 400 + UInt64(trial))
-            let rigorous = try RigorousDualBound(network: net, box: net.input.box)
-            let region = try LinearRegion(network: net, containing: randomPoint(4, &rng))
-            var member = try net.activationPattern(at: randomPoint(4, &rng))
-            while member == region.pattern { member = try net.activationPattern(at: randomPoint(4, &rng)) }
+            let (net, rigorous, pattern, member) = try randomPair(seed: 400 + UInt64(trial), &rng)
+            let region = LinearRegion(network: net, pattern: pattern)
             let exact = try GateSeparation.exactWeights(network: net, box: net.input.box, region: region.pattern, member: member)
             XCTAssertTrue(exact.weights.allSatisfy { $0 >= 0 && $0 <= 1 })
             guard let g = GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box, region: region.pattern,
@@ -86,6 +92,7 @@ final class GateSeparationTests: XCTestCase {
         }
         XCTAssertGreaterThan(proved, 0)
     }
+
     /// A proof for (region S, member π′) read the other way proves (region π′, member S): the
     /// reversed weights are in [0, 1] and its rigorous bound is the original's divided by the
     /// scale. Swapping without the scale would put weights above 1, which GateSeparation refuses.
@@ -93,11 +100,7 @@ final class GateSeparationTests: XCTestCase {
         var rng = SeededGenerator(seed: 43)
         var reversedProofs = 0, scaled = 0
         for trial in 0..<12 {
-            let net = try randomNetwork([4, 8, 6, 3], seed: 450 + UInt64(trial))
-            let rigorous = try RigorousDualBound(network: net, box: net.input.box)
-            let region = try net.activationPattern(at: randomPoint(4, &rng))
-            var member = try net.activationPattern(at: randomPoint(4, &rng))
-            while member == region { member = try net.activationPattern(at: randomPoint(4, &rng)) }
+            let (net, rigorous, region, member) = try randomPair(seed: 450 + UInt64(trial), &rng)
             func bound(region: ActivationPattern, member: ActivationPattern, weights: [Double], multipliers: [Double]) -> Double? {
                 guard let g = GateSeparation(network: net, magnitudes: rigorous.magnitudes, box: net.input.box, region: region,
                                              member: member, weights: weights, operations: rigorous.operations) else { return nil }
