@@ -73,9 +73,9 @@ extension Network {
 
     /// The first layer's pre-activations W₀x + b₀ at a batch of feature vectors
     /// (batch × layers[0].outputs): all that gate calibration needs of its reference points.
-    public func firstLayerPreactivations(_ features: [Double]) -> [Double] {
-        precondition(features.count % featureCount == 0, "points do not fit the network")
-        let k = features.count / featureCount
+    /// Throws, as headForward does, when the values are not whole feature vectors.
+    public func firstLayerPreactivations(_ features: [Double]) throws(ModelError) -> [Double] {
+        let k = try batchSize(of: features, width: featureCount)
         var z = [Double](repeating: 0, count: k * layers[0].outputs)
         firstLayer(features, count: k, into: &z)
         return z

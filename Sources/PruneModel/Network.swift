@@ -109,7 +109,7 @@ public struct Network: Sendable, Equatable {
         try evaluate(x).patterns[0]
     }
 
-    private func batchSize(of values: [Double], width: Int) throws(ModelError) -> Int {
+    func batchSize(of values: [Double], width: Int) throws(ModelError) -> Int {
         guard values.count % width == 0 else {
             throw .inputMismatch(detail: "\(values.count) values is not a whole number of samples of \(width) features")
         }

@@ -15,12 +15,10 @@ public struct GammaCalibration: Sendable {
     public init(network: Network, referenceFeatures: [Double]) throws(ModelError) {
         self.network = network
         self.features = referenceFeatures
-        guard referenceFeatures.count % network.featureCount == 0 else {
-            throw .inputMismatch(detail: "\(referenceFeatures.count) values is not a whole number of samples of \(network.featureCount) features")
-        }
         // Only the first layer: the deeper layers' rows are evaluated later, at candidate points.
-        self.firstLayer = network.layers.count > 1 ? network.firstLayerPreactivations(referenceFeatures) : []
-        self.count = referenceFeatures.count / network.featureCount
+        let firstLayer = try network.firstLayerPreactivations(referenceFeatures)
+        self.firstLayer = network.layers.count > 1 ? firstLayer : []
+        self.count = firstLayer.count / network.layers[0].outputs
     }
 
     public struct Result: Sendable, Equatable {
