@@ -10,7 +10,11 @@ public struct FastDualOptimizer: Sendable {
     public var steps: Int
     /// Initial Adam step, in multiplier units (logits per pre-activation unit).
     public var learningRate: Double
-    public init(steps: Int = 300, learningRate: Double = 0.05) {
+    /// Defaults measured against CLP on 10 random MNIST regions (worst relative gap of the
+    /// largest M_j): 100 steps from 0.2 came within 0.12 %, 150 within 0.08 %, and the
+    /// earlier 300 steps from 0.05 within 0.05 % for about twice the time; 100 steps from
+    /// 0.05 were 2.3 % apart.
+    public init(steps: Int = 100, learningRate: Double = 0.2) {
         self.steps = steps
         self.learningRate = learningRate
     }

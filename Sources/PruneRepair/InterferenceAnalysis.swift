@@ -65,7 +65,7 @@ public struct InterferenceAnalysis: Sendable {
     /// The joint search for gate-closure weights and multipliers, and the lengths of its
     /// passes (each for the rows the previous ones left without a proof).
     public var separation = SeparationOptimizer(steps: 200)
-    public var stages = [150, 200]
+    public var stages = [100, 200]
 
     /// Re-evaluates proofs the way the verifier will, so nothing is claimed that it rejects.
     let rigorous: RigorousDualBound
@@ -221,9 +221,10 @@ public struct InterferenceAnalysis: Sendable {
         // (whatever its length), so rows are searched in stages: a pass for all, then longer
         // ones, each from the start, for the rows still without a proof (bound ≥ 0); in batches
         // of `proofBatch` rows, so memory stays bounded however many pairs there are. Measured
-        // on 100 random MNIST points (1,030 rows): a 100-step pass proves 552, a 150-step pass
-        // 979, and a 200-step pass 29 of the 51 left; 800 steps prove 8 of the last 22 for
-        // 1.7 s, while an unproved pair costs a retarget of its patch, which settles it.
+        // on 100 random MNIST points (931 rows searched, the twins aside): a 100-step pass
+        // proves 833 and a 200-step pass 82 of the 98 left; a 120-step first pass proves 897,
+        // but its time costs more than the longer second pass saves. An unproved pair costs a
+        // retarget of its patch, which settles it.
         var values = [Double](repeating: .infinity, count: rowsOf.count)
         var weights = [Double](repeating: 0, count: rowsOf.count * n), multipliers = weights
         for first in stride(from: 0, to: rowsOf.count, by: proofBatch) {

@@ -82,7 +82,11 @@ public struct SeparationOptimizer: Sendable {
             network.patternFixedForwardPair(masks: memberMasks, regionMasks, features: corners, count: k, signed: true,
                                             preactivations: &gradientW, &gradientY, scratch: &scratch)
             for (r, rows) in limited { for i in rows..<n { gradientW[r * n + i] = 0 } }
-            let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
+            // Cubic decay: U is exactly linear along rays from the start (where it is 0), so only
+            // the schedule's shape matters, not its scale. Measured on 100 random MNIST points
+            // (931 rows): 100 steps proved 833 with (1 − t/T)³, 800 with ⁴, 744 with ², and 514
+            // with the cosine decay the certificates use; 150 cosine steps proved 890.
+            let lr = learningRate * pow(1 - Double(step - 1) / Double(max(1, steps)), 3)
             let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
             MaskKernels.projectedAdamStep(weights: &w, first: &firstW, second: &secondW, gradient: gradientW,
                                           learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,

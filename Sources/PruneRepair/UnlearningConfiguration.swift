@@ -58,7 +58,7 @@ public struct UnlearningConfiguration: Sendable, Equatable {
     public init(margin: Double = 0.01, certify: CertifyPolicy = .all, bounds: BoundMode = .fast,
                 target: TargetPolicy = .runnerUp, gamma: GammaPolicy = .calibrated(safety: 2),
                 defaultGamma: Double = 1, clusters: Int? = nil, maxRounds: Int = 4, seed: UInt64 = 0,
-                fastSteps: Int = 300) {
+                fastSteps: Int = FastDualOptimizer().steps) {
         self.margin = margin
         self.certify = certify
         self.bounds = bounds

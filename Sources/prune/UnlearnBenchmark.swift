@@ -156,7 +156,8 @@ struct UnlearnBenchmark: ParsableCommand {
             Console.out(String(format: "  inference on the %d test samples: f %.3f s, f̂ with %d patches %.3f s (%.2f×)",
                                test.count, plain, result.patches.count, withPatches, withPatches / max(plain, 1e-12)))
             if !isClass && compareExact > 0 {
-                try compareBounds(network: network, points: forgetX, labels: forgetY, count: min(compareExact, forgetY.count))
+                try compareBounds(network: network, points: forgetX, labels: forgetY, count: min(compareExact, forgetY.count),
+                                  steps: config.fastSteps)
             }
         }
     }
@@ -203,8 +204,10 @@ struct UnlearnBenchmark: ParsableCommand {
     }
 
     /// Fast (first-order dual) against exact (CLP) bounds on the first points' regions.
-    func compareBounds(network: Network, points: [Double], labels: [Int], count: Int) throws {
-        let fast = RegionCertifier(network: network, box: network.input.box, mode: .fast)
+    /// The fast certifier here searches as long as the unlearning run's did (`steps`).
+    func compareBounds(network: Network, points: [Double], labels: [Int], count: Int, steps: Int) throws {
+        let fast = RegionCertifier(network: network, box: network.input.box, mode: .fast,
+                                   optimizer: FastDualOptimizer(steps: steps))
         let exact = RegionCertifier(network: network, box: network.input.box, mode: .exact)
         var worstGap = 0.0, fastSeconds = 0.0, exactSeconds = 0.0
         for i in 0..<count {
