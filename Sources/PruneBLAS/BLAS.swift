@@ -49,6 +49,13 @@ public enum BLAS {
                     alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
     }
 
+    /// C ← op(A) · op(B) + beta · C in either precision (the generic passes' entry point).
+    @inlinable
+    public static func gemm<T: BLASScalar>(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                                           a: [T], lda: Int, b: [T], ldb: Int, beta: T = 0, c: inout [T], ldc: Int) {
+        T.gemm(transA, transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+    }
+
     private static func order(_ t: Transpose) -> CBLAS_TRANSPOSE {
         t == .none ? CblasNoTrans : CblasTrans
     }
@@ -69,5 +76,55 @@ public enum BLAS {
         fits(aRows, aCols, aCount, lda, "A")
         fits(bRows, bCols, bCount, ldb, "B")
         fits(m, n, cCount, ldc, "C")
+    }
+}
+
+/// The element types the matrix products and mask kernels run in: Float64 for everything a
+/// certificate or a check rests on, Float32 for the trainer and for searches whose results are
+/// re-checked in Float64 (their products run about twice as fast).
+public protocol BLASScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+    /// C ← op(A) · op(B) + beta · C through the matching CBLAS routine.
+    static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                     a: [Self], lda: Int, b: [Self], ldb: Int, beta: Self, c: inout [Self], ldc: Int)
+    /// `upper` where g ≥ 0, else `lower`, chosen by bit masks instead of a branch: the signs of
+    /// a box maximum's gradient are in no order, so a branch is mispredicted half the time.
+    static func corner(_ g: Self, lower: Self, upper: Self) -> Self
+    /// +0 where `mask` is 0, else `value`: a fixed ReLU, by bit masks for the same reason.
+    static func masked(_ value: Self, by mask: Self) -> Self
+}
+
+extension Double: BLASScalar {
+    public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                            a: [Double], lda: Int, b: [Double], ldb: Int, beta: Double, c: inout [Double], ldc: Int) {
+        BLAS.gemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+    }
+
+    @inlinable
+    public static func corner(_ g: Double, lower: Double, upper: Double) -> Double {
+        let take = UInt64(bitPattern: g >= 0 ? -1 : 0)
+        return Double(bitPattern: (upper.bitPattern & take) | (lower.bitPattern & ~take))
+    }
+
+    @inlinable
+    public static func masked(_ value: Double, by mask: Double) -> Double {
+        Double(bitPattern: value.bitPattern & UInt64(bitPattern: mask == 0 ? 0 : -1))
+    }
+}
+
+extension Float: BLASScalar {
+    public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                            a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float, c: inout [Float], ldc: Int) {
+        BLAS.gemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+    }
+
+    @inlinable
+    public static func corner(_ g: Float, lower: Float, upper: Float) -> Float {
+        let take = UInt32(bitPattern: g >= 0 ? -1 : 0)
+        return Float(bitPattern: (upper.bitPattern & take) | (lower.bitPattern & ~take))
+    }
+
+    @inlinable
+    public static func masked(_ value: Float, by mask: Float) -> Float {
+        Float(bitPattern: value.bitPattern & UInt32(bitPattern: mask == 0 ? 0 : -1))
     }
 }

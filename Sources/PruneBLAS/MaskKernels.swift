@@ -1,5 +1,6 @@
-/// Element-wise Float64 kernels of the pattern-fixed passes and the dual-bound optimiser, the
-/// loops between their matrix products. Patterns arrive as flat per-row 0/1 masks (or ±1
+/// Element-wise kernels of the pattern-fixed passes and the dual-bound optimisers, the loops
+/// between their matrix products, in Float64 or Float32: generic and inlinable, so each caller
+/// gets them specialised to its type, but never inlined, so each compiles as a loop of its own. Patterns arrive as flat per-row 0/1 masks (or ±1
 /// signs); a mask of one row (`maskRows == 1`) applies to every row. They run over raw buffers
 /// (bounds checked once per call) and keep each element's arithmetic, and each sum's order,
 /// exactly as written, so results do not depend on which code path computed them.
@@ -29,9 +30,10 @@ public enum MaskKernels {
     /// `masks[r' * maskStride + maskOffset + j]` is 0 (r' = r, or 0 for one mask row).
     /// The forward pass's ReLU with a fixed pattern, recording the pre-activations (or the
     /// slacks s ⊙ z, which the dual optimiser needs, without another pass).
-    public static func recordAndMask(_ z: inout [Double], rows: Int, width: Int,
-                                     copy: inout [Double], copyStride: Int, copyOffset: Int,
-                                     masks: [Double], signs: [Double]? = nil, maskRows: Int, maskStride: Int, maskOffset: Int) {
+    @inlinable @inline(never)
+    public static func recordAndMask<T: BLASScalar>(_ z: inout [T], rows: Int, width: Int,
+                                     copy: inout [T], copyStride: Int, copyOffset: Int,
+                                     masks: [T], signs: [T]? = nil, maskRows: Int, maskStride: Int, maskOffset: Int) {
         precondition(rows * width <= z.count, "recordAndMask: rows too long")
         precondition(rows == 0 || (rows - 1) * copyStride + copyOffset + width <= copy.count, "recordAndMask: copy too small")
         checkMasks(masks, rows: rows, maskRows: maskRows, width: width, stride: maskStride, offset: maskOffset)
@@ -49,11 +51,8 @@ public enum MaskKernels {
                             } else {
                                 for j in 0..<width { copy[out + j] = z[row + j] * sign[m + j] }
                             }
-                            // A select, not a branch: about half the neurons are off, in no order.
-                            for j in 0..<width {
-                                let value = z[row + j]
-                                z[row + j] = mask[m + j] == 0 ? 0 : value
-                            }
+                            // About half the neurons are off, in no order: bit masks, not a branch.
+                            for j in 0..<width { z[row + j] = T.masked(z[row + j], by: mask[m + j]) }
                         }
                     }
                 }
@@ -64,9 +63,10 @@ public enum MaskKernels {
     /// g ← D g (+ h): zeroes the entries of `g` (rows × width) whose mask is 0, then adds the
     /// matching slice `h[r * hStride + hOffset …]` when given. The backward pass through a
     /// fixed ReLU with a cotangent injected on its pre-activations.
-    public static func maskAndAdd(_ g: inout [Double], rows: Int, width: Int,
-                                  masks: [Double], maskRows: Int, maskStride: Int, maskOffset: Int,
-                                  adding h: [Double]?, hStride: Int, hOffset: Int) {
+    @inlinable @inline(never)
+    public static func maskAndAdd<T: BLASScalar>(_ g: inout [T], rows: Int, width: Int,
+                                  masks: [T], maskRows: Int, maskStride: Int, maskOffset: Int,
+                                  adding h: [T]?, hStride: Int, hOffset: Int) {
         precondition(rows * width <= g.count, "maskAndAdd: rows too long")
         checkMasks(masks, rows: rows, maskRows: maskRows, width: width, stride: maskStride, offset: maskOffset)
         if let h {
@@ -77,10 +77,7 @@ public enum MaskKernels {
                 for r in 0..<rows {
                     let row = r * width
                     let m = (maskRows == 1 ? 0 : r) * maskStride + maskOffset
-                    for j in 0..<width {
-                        let value = g[row + j]
-                        g[row + j] = mask[m + j] == 0 ? 0 : value
-                    }
+                    for j in 0..<width { g[row + j] = T.masked(g[row + j], by: mask[m + j]) }
                 }
                 guard let h else { return }
                 h.withUnsafeBufferPointer { h in
@@ -95,8 +92,9 @@ public enum MaskKernels {
 
     /// out[i] = x[i] · s[i'] for the first rows × width entries, with s one row (width) for
     /// all rows when `signRows == 1`, else rows × width. Multiplying by ±1 is exact.
-    public static func multiply(_ x: [Double], bySigns s: [Double], signRows: Int, rows: Int, width: Int,
-                                into out: inout [Double]) {
+    @inlinable @inline(never)
+    public static func multiply<T: BLASScalar>(_ x: [T], bySigns s: [T], signRows: Int, rows: Int, width: Int,
+                                into out: inout [T]) {
         precondition(rows * width <= x.count && rows * width <= out.count, "multiply: too many entries")
         precondition(signRows == 1 ? s.count >= width : s.count >= rows * width, "multiply: signs too short")
         x.withUnsafeBufferPointer { x in
@@ -131,8 +129,9 @@ public enum MaskKernels {
 
     /// totals[r] += Σ_j (a·b + c·d)[r·width + j], each pair summed first, then accumulated left
     /// to right onto the running total.
-    public static func accumulateRowDotPairs(_ a: [Double], _ b: [Double], _ c: [Double], _ d: [Double],
-                                             rows: Int, width: Int, into totals: inout [Double]) {
+    @inlinable @inline(never)
+    public static func accumulateRowDotPairs<T: BLASScalar>(_ a: [T], _ b: [T], _ c: [T], _ d: [T],
+                                             rows: Int, width: Int, into totals: inout [T]) {
         let n = rows * width
         precondition(n <= a.count && n <= b.count && n <= c.count && n <= d.count && rows <= totals.count,
                      "accumulateRowDotPairs: too many entries")
@@ -155,7 +154,8 @@ public enum MaskKernels {
     }
 
     /// x[i] += y[i] for the first `count` entries.
-    public static func add(_ y: [Double], to x: inout [Double], count: Int) {
+    @inlinable @inline(never)
+    public static func add<T: BLASScalar>(_ y: [T], to x: inout [T], count: Int) {
         precondition(count <= x.count && count <= y.count, "add: too many entries")
         y.withUnsafeBufferPointer { y in
             x.withUnsafeMutableBufferPointer { x in
@@ -167,8 +167,9 @@ public enum MaskKernels {
     /// The box maximum of rows of linear functions: for each row r of `g` (rows × width),
     /// corner_c = upper_c where g_c ≥ 0 and lower_c elsewhere, written to `corners`, and
     /// totals[r] += Σ_c g_c · corner_c left to right.
-    public static func boxMaximum(_ g: [Double], rows: Int, width: Int, lower: [Double], upper: [Double],
-                                  corners: inout [Double], totals: inout [Double]) {
+    @inlinable @inline(never)
+    public static func boxMaximum<T: BLASScalar>(_ g: [T], rows: Int, width: Int, lower: [T], upper: [T],
+                                  corners: inout [T], totals: inout [T]) {
         precondition(rows * width <= g.count && rows * width <= corners.count && rows <= totals.count,
                      "boxMaximum: too many entries")
         precondition(lower.count >= width && upper.count >= width, "boxMaximum: box too small")
@@ -181,11 +182,8 @@ public enum MaskKernels {
                                 var total = totals[r]
                                 let row = r * width
                                 for c in 0..<width {
-                                    // The corner chosen by bit masks, not a branch: the signs of g are in
-                                    // no order, so a branch would be mispredicted half the time.
                                     let gc = g[row + c]
-                                    let take = UInt64(bitPattern: gc >= 0 ? -1 : 0)
-                                    let corner = Double(bitPattern: (upper[c].bitPattern & take) | (lower[c].bitPattern & ~take))
+                                    let corner = T.corner(gc, lower: lower[c], upper: upper[c])
                                     corners[row + c] = corner
                                     total += gc * corner
                                 }
@@ -200,37 +198,20 @@ public enum MaskKernels {
 
     /// One projected Adam step on every entry: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², then
     /// w ← clamp(w − lr·(m/c1)/(√(v/c2) + ε)) into [lower, upper] (upper may be +∞), clamped
-    /// as max(lower, ·) then min(upper, ·) with Swift's rules (NaN goes to `lower`). Four
-    /// entries at a time: each lane does the scalar arithmetic, so results are the same.
-    public static func projectedAdamStep(weights w: inout [Double], first m: inout [Double], second v: inout [Double],
-                                         gradient g: [Double], learningRate lr: Double, beta1: Double, beta2: Double,
-                                         epsilon: Double, c1: Double, c2: Double, lower: Double, upper: Double) {
+    /// as max(lower, ·) then min(upper, ·) with Swift's rules (NaN goes to `lower`). A plain
+    /// loop, which the compiler vectorises: generic code would get SIMD types' lane-by-lane
+    /// generic operators, not their vector instructions.
+    @inlinable @inline(never)
+    public static func projectedAdamStep<T: BLASScalar>(weights w: inout [T], first m: inout [T], second v: inout [T],
+                                         gradient g: [T], learningRate lr: T, beta1: T, beta2: T,
+                                         epsilon: T, c1: T, c2: T, lower: T, upper: T) {
         precondition(w.count <= m.count && w.count <= v.count && w.count <= g.count, "projectedAdamStep: sizes differ")
-        typealias Lanes = SIMD4<Double>
-        let (b1, b2, d1, d2) = (Lanes(repeating: beta1), Lanes(repeating: beta2), Lanes(repeating: 1 - beta1), Lanes(repeating: 1 - beta2))
-        let (rate, e, k1, k2) = (Lanes(repeating: lr), Lanes(repeating: epsilon), Lanes(repeating: c1), Lanes(repeating: c2))
-        let (lo, hi) = (Lanes(repeating: lower), Lanes(repeating: upper))
         g.withUnsafeBufferPointer { g in
             w.withUnsafeMutableBufferPointer { w in
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
-                        let count = w.count, whole = count - count % 4
+                        let count = w.count
                         var i = 0
-                        while i < whole {
-                            let gi = Lanes(g[i], g[i + 1], g[i + 2], g[i + 3])
-                            let mi = b1 * Lanes(m[i], m[i + 1], m[i + 2], m[i + 3]) + d1 * gi
-                            let vi = b2 * Lanes(v[i], v[i + 1], v[i + 2], v[i + 3]) + d2 * gi * gi
-                            let step = Lanes(w[i], w[i + 1], w[i + 2], w[i + 3]) - rate * (mi / k1) / ((vi / k2).squareRoot() + e)
-                            // max(lower, x) = x >= lower ? x : lower; min(upper, x) = x < upper ? x : upper.
-                            let low = lo.replacing(with: step, where: step .>= lo)
-                            let wi = hi.replacing(with: low, where: low .< hi)
-                            for j in 0..<4 {
-                                m[i + j] = mi[j]
-                                v[i + j] = vi[j]
-                                w[i + j] = wi[j]
-                            }
-                            i += 4
-                        }
                         while i < count {
                             let gi = g[i]
                             m[i] = beta1 * m[i] + (1 - beta1) * gi
@@ -244,7 +225,8 @@ public enum MaskKernels {
         }
     }
 
-    private static func checkMasks(_ masks: [Double], rows: Int, maskRows: Int, width: Int, stride: Int, offset: Int) {
+    @usableFromInline
+    static func checkMasks<T>(_ masks: [T], rows: Int, maskRows: Int, width: Int, stride: Int, offset: Int) {
         precondition(maskRows == 1 || maskRows == rows, "masks: need one row, or one per row")
         precondition(rows == 0 || (maskRows - 1) * stride + offset + width <= masks.count, "masks: too few entries")
     }

@@ -1,25 +1,32 @@
+import PruneBLAS
+
 /// Reusable buffers for the pattern-fixed passes: the k × (widest hidden layer) matrices a
 /// pass ping-pongs between, and a third that the paired passes keep the shared first layer
 /// in. Keeping one across the steps of an optimiser removes the per-step allocations (and
 /// page faults) of megabyte-sized temporaries.
-public struct PatternFixedScratch: Sendable {
-    private var buffers = [[Double]](repeating: [], count: 3)
+public typealias PatternFixedScratch = PatternFixedBuffers<Double>
+
+public struct PatternFixedBuffers<Scalar: BLASScalar>: Sendable {
+    @usableFromInline
+    var buffers = [[Scalar]](repeating: [], count: 3)
 
     public init() {}
 
     /// Moves buffer `slot` (0, 1 or 2) out, so the caller holds its only reference and writes
     /// in place, grown to at least `count` entries.
-    mutating func take(_ slot: Int, count: Int) -> [Double] {
-        var buffer = [Double]()
+    @inlinable
+    mutating func take(_ slot: Int, count: Int) -> [Scalar] {
+        var buffer = [Scalar]()
         swap(&buffer, &buffers[slot])
-        if buffer.count < count { buffer = [Double](repeating: 0, count: count) }
+        if buffer.count < count { buffer = [Scalar](repeating: 0, count: count) }
         return buffer
     }
 
     /// Runs `body` with buffers 0, 1 and 2 moved out (grown to the given counts), then puts
     /// them back: the paired passes use all three.
+    @inlinable
     mutating func withBuffers<R>(_ count0: Int, _ count1: Int, _ count2: Int,
-                                 _ body: (inout [Double], inout [Double], inout [Double]) -> R) -> R {
+                                 _ body: (inout [Scalar], inout [Scalar], inout [Scalar]) -> R) -> R {
         var (first, second, third) = (take(0, count: count0), take(1, count: count1), take(2, count: count2))
         defer {
             restore(0, first)
@@ -30,7 +37,8 @@ public struct PatternFixedScratch: Sendable {
     }
 
     /// Puts a buffer back for the next pass.
-    mutating func restore(_ slot: Int, _ buffer: [Double]) {
+    @inlinable
+    mutating func restore(_ slot: Int, _ buffer: [Scalar]) {
         buffers[slot] = buffer
     }
 }

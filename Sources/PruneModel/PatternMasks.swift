@@ -1,20 +1,25 @@
+import PruneBLAS
+
 /// Activation patterns unpacked once into flat per-row masks (rows × N, row-major): 1 where a
 /// neuron is active, 0 where not, and the matching signs s_i = ±1. The pattern-fixed passes run
 /// hundreds of times over the same patterns; testing packed bits of an array of structs in
 /// their inner loops costs more than the arithmetic. One row stands for every row.
-public struct PatternMasks: Sendable {
+/// `PatternMasks` (Float64) is what every check uses; Float32 masks serve the searches.
+public typealias PatternMasks = PatternMaskRows<Double>
+
+public struct PatternMaskRows<Scalar: BLASScalar>: Sendable {
     /// Number of mask rows: 1 (one pattern for all rows) or one per row.
     public let rows: Int
     /// Neurons per row (N).
     public let width: Int
     /// 1 = active, 0 = inactive (rows × N).
-    public let active: [Double]
+    public let active: [Scalar]
     /// +1 = active, −1 = inactive (rows × N).
-    public let signs: [Double]
+    public let signs: [Scalar]
 
     public init(_ patterns: [ActivationPattern], width n: Int) {
-        var active = [Double](repeating: 0, count: patterns.count * n)
-        var signs = [Double](repeating: -1, count: patterns.count * n)
+        var active = [Scalar](repeating: 0, count: patterns.count * n)
+        var signs = [Scalar](repeating: -1, count: patterns.count * n)
         for (r, pattern) in patterns.enumerated() {
             precondition(pattern.count == n, "pattern does not have \(n) neurons")
             for (w, word) in pattern.words.enumerated() {
