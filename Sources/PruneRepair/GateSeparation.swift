@@ -17,36 +17,67 @@ public struct GateSeparation: Sendable {
     /// An upper bound on |φ_exact(x) − φ_computed(x)| over the box: the rounding of w and c.
     public let error: Double
 
+    private init(objective: AffineObjective, error: Double) {
+        self.objective = objective
+        self.error = error
+    }
+
     /// nil when no row carries weight (π′ = S in the first layer, without weights), or when a
     /// weight is outside [0, 1] or on a row past `gateRows` (the gate's rows are the first
     /// `gateRows` of the pattern: a violation of any other row does not close it).
     public init?(network: Network, magnitudes: Network, box: InputBox, region s: ActivationPattern,
                  member: ActivationPattern, weights: [Double]? = nil, gateRows: Int? = nil, operations: Int) {
-        let n = network.hiddenCount, m = network.featureCount
-        var sigma = [Double](repeating: 0, count: n)
-        if let weights {
-            // Weights outside [0, 1] would make the sum no bound on the gate: refuse them.
-            guard weights.count == n, weights.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { return nil }
-            guard weights[min(n, gateRows ?? n)...].allSatisfy({ $0 == 0 }) else { return nil }
-            for i in 0..<n { sigma[i] = member[i] ? weights[i] : -weights[i] }
-        } else {
-            for i in 0..<(network.hiddenWidths.first ?? 0) where s[i] != member[i] { sigma[i] = member[i] ? 1 : -1 }
+        guard let only = Self.batch(network: network, magnitudes: magnitudes, box: box, regions: [s], members: [member],
+                                    weights: [weights], gateRows: [gateRows], operations: operations)[0] else { return nil }
+        self = only
+    }
+
+    /// The objectives of many (region, member) rows at once: their pullbacks and forward passes
+    /// share one set of matrix products (1,012 rows one at a time took 0.42 s). Each entry is
+    /// nil where the single-row initialiser would return nil.
+    public static func batch(network: Network, magnitudes: Network, box: InputBox, regions: [ActivationPattern],
+                             members: [ActivationPattern], weights: [[Double]?], gateRows: [Int?],
+                             operations: Int) -> [GateSeparation?] {
+        let n = network.hiddenCount, m = network.featureCount, c = network.outputCount
+        precondition(members.count == regions.count && weights.count == regions.count && gateRows.count == regions.count)
+        // σ per row (ω_i with π′'s sign), or nil when the row proves nothing.
+        var sigmas = [[Double]?]()
+        for (r, member) in members.enumerated() {
+            var sigma = [Double](repeating: 0, count: n)
+            if let w = weights[r] {
+                // Weights outside [0, 1] would make the sum no bound on the gate: refuse them.
+                guard w.count == n, w.allSatisfy({ $0 >= 0 && $0 <= 1 }),
+                      w[min(n, gateRows[r] ?? n)...].allSatisfy({ $0 == 0 }) else {
+                    sigmas.append(nil)
+                    continue
+                }
+                for i in 0..<n { sigma[i] = member[i] ? w[i] : -w[i] }
+            } else {
+                for i in 0..<(network.hiddenWidths.first ?? 0) where regions[r][i] != member[i] { sigma[i] = member[i] ? 1 : -1 }
+            }
+            sigmas.append(sigma.contains(where: { $0 != 0 }) ? sigma : nil)
         }
-        guard sigma.contains(where: { $0 != 0 }) else { return nil }
-        let zeroOutputs = [Double](repeating: 0, count: network.outputCount)
-        let w = network.pullback(patterns: [member], outputCotangents: zeroOutputs, count: 1, hiddenCotangents: sigma)
-        let atZero = network.patternFixedForward(pattern: member, features: [Double](repeating: 0, count: m)).preactivations
-        var c = 0.0
-        for i in 0..<n where sigma[i] != 0 { c += sigma[i] * atZero[i] }
+        let rows = sigmas.indices.filter { sigmas[$0] != nil }
+        guard !rows.isEmpty else { return sigmas.map { _ in nil } }
+        let k = rows.count, patterns = rows.map { members[$0] }
+        let sigma = rows.flatMap { sigmas[$0]! }
+        let zeroOutputs = [Double](repeating: 0, count: k * c), origin = [Double](repeating: 0, count: k * m)
+        let w = network.pullback(patterns: patterns, outputCotangents: zeroOutputs, count: k, hiddenCotangents: sigma)
+        let atZero = network.patternFixedForward(patterns: patterns, features: origin).preactivations
         // The same computations on |W|, |b|, |σ| bound their rounding (γ_ops times them).
-        let wMagnitude = magnitudes.pullback(patterns: [member], outputCotangents: zeroOutputs, count: 1,
+        let wMagnitude = magnitudes.pullback(patterns: patterns, outputCotangents: zeroOutputs, count: k,
                                              hiddenCotangents: sigma.map(abs))
-        let zMagnitude = magnitudes.patternFixedForward(pattern: member, features: [Double](repeating: 0, count: m)).preactivations
-        var total = 0.0
-        for col in 0..<m { total += wMagnitude[col] * max(abs(box.lower[col]), abs(box.upper[col])) }
-        for i in 0..<n where sigma[i] != 0 { total += abs(sigma[i]) * zMagnitude[i] }
-        objective = AffineObjective(gradient: w, constant: c)
-        error = RoundingBound.upper(0, magnitude: total, operations: operations + n + m)
+        let zMagnitude = magnitudes.patternFixedForward(patterns: patterns, features: origin).preactivations
+        var result = [GateSeparation?](repeating: nil, count: members.count)
+        for (q, r) in rows.enumerated() {
+            var constant = 0.0, total = 0.0
+            for i in 0..<n where sigma[q * n + i] != 0 { constant += sigma[q * n + i] * atZero[q * n + i] }
+            for col in 0..<m { total += wMagnitude[q * m + col] * max(abs(box.lower[col]), abs(box.upper[col])) }
+            for i in 0..<n where sigma[q * n + i] != 0 { total += abs(sigma[q * n + i]) * zMagnitude[q * n + i] }
+            result[r] = GateSeparation(objective: AffineObjective(gradient: Array(w[(q * m)..<((q + 1) * m)]), constant: constant),
+                                       error: RoundingBound.upper(0, magnitude: total, operations: operations + n + m))
+        }
+        return result
     }
 }
 

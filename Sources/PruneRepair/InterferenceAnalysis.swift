@@ -268,10 +268,13 @@ public struct InterferenceAnalysis: Sendable {
         }
         var objectives = [AffineObjective](), errors = [Double](), kept = [Int]()
         // Only rows with a bound below 0 (or exact weights) can prove anything.
-        for r in rowsOf.indices where candidates.contains(r) {
-            guard let g = GateSeparation(network: network, magnitudes: rigorous.magnitudes, box: box, region: regions[r],
-                                         member: members[r], weights: Array(weights[(r * n)..<((r + 1) * n)]),
-                                         gateRows: gateRows[r], operations: rigorous.operations) else { continue }
+        let proposed = rowsOf.indices.filter { candidates.contains($0) }
+        let separations = GateSeparation.batch(network: network, magnitudes: rigorous.magnitudes, box: box,
+                                               regions: proposed.map { regions[$0] }, members: proposed.map { members[$0] },
+                                               weights: proposed.map { Array(weights[($0 * n)..<(($0 + 1) * n)]) },
+                                               gateRows: proposed.map { gateRows[$0] }, operations: rigorous.operations)
+        for (r, separation) in zip(proposed, separations) {
+            guard let g = separation else { continue }
             kept.append(r)
             objectives.append(g.objective)
             errors.append(g.error)
