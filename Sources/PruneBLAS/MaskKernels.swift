@@ -111,7 +111,8 @@ public enum MaskKernels {
 
     /// totals[r] += Σ_j a[r·width + j] · b[r·width + j], accumulated left to right onto the
     /// running total (the same rounding as a scalar loop).
-    public static func accumulateRowDots(_ a: [Double], _ b: [Double], rows: Int, width: Int, into totals: inout [Double]) {
+    @inlinable @inline(never)
+    public static func accumulateRowDots<T: BLASScalar>(_ a: [T], _ b: [T], rows: Int, width: Int, into totals: inout [T]) {
         precondition(rows * width <= a.count && rows * width <= b.count && rows <= totals.count, "accumulateRowDots: too many entries")
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in

@@ -25,11 +25,9 @@ public struct DualProblem: Sendable {
     /// Optional affine objectives on the input, one per row, added to φ_r (GateSeparation).
     public let inputObjective: [AffineObjective]?
     public let count: Int
-    /// Pattern-fixed logits and pre-activations at x = 0, per row: the constant term of U.
-    private let logitsAtZero: [Double]
-    private let preactivationsAtZero: [Double]
-    /// The patterns unpacked once: every evaluation applies them.
-    let masks: PatternMasks
+    /// What each evaluation reads, the constant terms (the pattern-fixed logits and
+    /// pre-activations at x = 0, per row) and the unpacked patterns included.
+    let evaluation: DualEvaluation<Double>
 
     public init(network: Network, box: InputBox, patterns: [ActivationPattern], cotangents v: [Double],
                 count k: Int, hiddenObjective: [Double]? = nil, inputObjective: [AffineObjective]? = nil) {
@@ -44,7 +42,6 @@ public struct DualProblem: Sendable {
         self.hiddenObjective = hiddenObjective
         self.inputObjective = inputObjective
         self.count = k
-        self.masks = PatternMasks(patterns, width: network.hiddenCount)
         // One forward at 0 per distinct pattern, spread to the rows.
         var unique = [ActivationPattern]()
         var slot = [ActivationPattern: Int]()
@@ -63,8 +60,11 @@ public struct DualProblem: Sendable {
             logits += zero.logits[(u * c)..<((u + 1) * c)]
             pre += zero.preactivations[(u * n)..<((u + 1) * n)]
         }
-        logitsAtZero = logits
-        preactivationsAtZero = pre
+        evaluation = DualEvaluation(layers: network.patternFixedLayers, patterns: patterns,
+                                    masks: PatternMasks(patterns, width: n), cotangents: v, hiddenObjective: hiddenObjective,
+                                    inputGradients: inputObjective.map { $0.flatMap(\.gradient) },
+                                    inputConstants: inputObjective.map { $0.map(\.constant) },
+                                    logitsAtZero: logits, preactivationsAtZero: pre, lower: box.lower, upper: box.upper, count: k)
     }
 
     /// The single-region form: every row over `region`.
@@ -88,40 +88,14 @@ public struct DualProblem: Sendable {
 
     /// U(y) for every row (`y` is k × N, entries ≥ 0), and the maximising corners (k × m).
     public func evaluate(multipliers y: [Double]) -> (values: [Double], corners: [Double]) {
-        var workspace = DualWorkspace()
+        var workspace = DualWorkspace<Double>()
         evaluate(multipliers: y, workspace: &workspace)
         return (workspace.values, workspace.corners)
     }
 
     /// As above into `workspace.values` and `workspace.corners`, reusing its buffers.
-    /// Each row's total is summed in a fixed order: logit constants, hidden constants, the
-    /// input objective's constant, then the corner terms.
-    func evaluate(multipliers y: [Double], workspace w: inout DualWorkspace) {
-        let (n, c, m, k) = (network.hiddenCount, network.outputCount, network.featureCount, count)
-        precondition(y.count == k * n, "multipliers are not k × N")
-        if w.signed.count != k * n { w.signed = [Double](repeating: 0, count: k * n) }
-        // y ⊙ s: inactive rows' multipliers enter negated (multiplying by ±1 is exact).
-        MaskKernels.multiply(y, bySigns: masks.signs, signRows: masks.rows, rows: k, width: n, into: &w.signed)
-        if let h = hiddenObjective {
-            for i in 0..<(k * n) { w.signed[i] += h[i] }
-        }
-        network.pullback(masks: masks, outputCotangents: cotangents, count: k, hiddenCotangents: w.signed,
-                         into: &w.gradient, scratch: &w.scratch)
-        if let inputObjective {
-            for r in 0..<k {
-                let gradient = inputObjective[r].gradient
-                for col in 0..<m { w.gradient[r * m + col] += gradient[col] }
-            }
-        }
-        w.values = [Double](repeating: 0, count: k)
-        if w.corners.count != k * m { w.corners = [Double](repeating: 0, count: k * m) }
-        MaskKernels.accumulateRowDots(cotangents, logitsAtZero, rows: k, width: c, into: &w.values)
-        MaskKernels.accumulateRowDots(w.signed, preactivationsAtZero, rows: k, width: n, into: &w.values)
-        if let inputObjective {
-            for r in 0..<k { w.values[r] += inputObjective[r].constant }
-        }
-        MaskKernels.boxMaximum(w.gradient, rows: k, width: m, lower: box.lower, upper: box.upper,
-                               corners: &w.corners, totals: &w.values)
+    func evaluate(multipliers y: [Double], workspace w: inout DualWorkspace<Double>) {
+        evaluation.evaluate(multipliers: y, workspace: &w)
     }
 
     /// The box-only bound (y = 0): max over X of φ, the loosest certificate.
@@ -131,15 +105,14 @@ public struct DualProblem: Sendable {
 
     /// ∂U/∂y at the given corners: the slacks s ⊙ z_π(x*) of each row's own region (k × N).
     func slackGradient(corners: [Double]) -> [Double] {
-        var workspace = DualWorkspace()
+        var workspace = DualWorkspace<Double>()
         workspace.corners = corners
         slackGradient(workspace: &workspace)
         return workspace.slacks
     }
 
     /// As above at `workspace.corners`, into `workspace.slacks`.
-    func slackGradient(workspace w: inout DualWorkspace) {
-        network.patternFixedForward(masks: masks, features: w.corners, count: count, signed: true,
-                                    preactivations: &w.slacks, logits: &w.logits, scratch: &w.scratch)
+    func slackGradient(workspace w: inout DualWorkspace<Double>) {
+        evaluation.slackGradient(workspace: &w)
     }
 }

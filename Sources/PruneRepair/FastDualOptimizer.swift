@@ -28,31 +28,36 @@ public struct FastDualOptimizer: Sendable {
         let n = problem.network.hiddenCount, k = problem.count
         precondition(initial == nil || initial!.count == k * n, "initial multipliers must be k × N")
         precondition(goals == nil || goals!.count == k, "one goal per row")
+        // The steps run in Float32, whose products take about half the time; the multipliers
+        // found are re-evaluated in Float64 by every caller that keeps a bound (RigorousDualBound).
+        let rounded = DualEvaluation<Float>(rounding: problem.evaluation, layers: PatternFixedLayers<Float>(rounding: problem.network))
         let halves = RowHalves.map(rows: k) { range in
-            minimizeRows(range.count == k ? problem : problem.rows(Array(range)), goals: goals.map { Array($0[range]) },
+            minimizeRows(range.count == k ? rounded : rounded.rows(Array(range)), goals: goals.map { Array($0[range]) },
                          initial: initial.map { Array($0[(range.lowerBound * n)..<(range.upperBound * n)]) })
         }
         return (halves.flatMap(\.values), halves.flatMap(\.multipliers))
     }
 
-    func minimizeRows(_ problem: DualProblem, goals: [Double]?, initial: [Double]?) -> (values: [Double], multipliers: [Double]) {
-        let n = problem.network.hiddenCount, k = problem.count
-        var y = initial ?? [Double](repeating: 0, count: k * n)
-        precondition(y.count == k * n && y.allSatisfy { $0 >= 0 }, "initial multipliers must be k × N and ≥ 0")
-        var first = [Double](repeating: 0, count: k * n), second = first
+    func minimizeRows<T: BLASScalar>(_ problem: DualEvaluation<T>, goals: [Double]?,
+                                     initial: [Double]?) -> (values: [Double], multipliers: [Double]) {
+        let n = problem.layers.hiddenCount, k = problem.count
+        precondition(initial == nil || initial!.count == k * n, "initial multipliers must be k × N")
+        var y = initial.map { $0.map { T($0) } } ?? [T](repeating: 0, count: k * n)
+        precondition(y.allSatisfy { $0 >= 0 }, "initial multipliers must be ≥ 0")
+        var first = [T](repeating: 0, count: k * n), second = first
         // One workspace for every step: the passes reuse its buffers instead of allocating.
-        var workspace = DualWorkspace()
+        var workspace = DualWorkspace<T>()
         var local = problem
         local.evaluate(multipliers: y, workspace: &workspace)
         var bestValues = workspace.values
         var bestY = y
-        guard n > 0, k > 0 else { return (bestValues, bestY) }
+        guard n > 0, k > 0 else { return (bestValues.map { Double($0) }, bestY.map { Double($0) }) }
         // Rows still searched, by their index in `problem`; `local` holds just these rows.
         var active = Array(0..<k)
-        let (beta1, beta2, eps) = (0.9, 0.999, 1e-12)
+        let (beta1, beta2, eps): (T, T, T) = (0.9, 0.999, 1e-12)
         for step in 1...max(1, steps) {
             if let goals {
-                let open = active.indices.filter { bestValues[active[$0]] > goals[active[$0]] }
+                let open = active.indices.filter { Double(bestValues[active[$0]]) > goals[active[$0]] }
                 if open.isEmpty { break }
                 // Drop finished rows once they are an eighth of the batch: a smaller product
                 // every step for the cost of one copy.
@@ -68,8 +73,8 @@ public struct FastDualOptimizer: Sendable {
             }
             local.slackGradient(workspace: &workspace)
             // Cosine decay keeps late steps small enough to settle near the optimum.
-            let lr = learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps))))
-            let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
+            let lr = T(learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps)))))
+            let c1 = T(1 - pow(0.9, Double(step))), c2 = T(1 - pow(0.999, Double(step)))
             MaskKernels.projectedAdamStep(weights: &y, first: &first, second: &second, gradient: workspace.slacks,
                                           learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,
                                           lower: 0, upper: .infinity)
@@ -79,12 +84,12 @@ public struct FastDualOptimizer: Sendable {
                 for i in 0..<n { bestY[r * n + i] = y[q * n + i] }
             }
         }
-        return (bestValues, bestY)
+        return (bestValues.map { Double($0) }, bestY.map { Double($0) })
     }
 
     /// The given rows of a row-major matrix `width` wide.
-    static func gather(_ matrix: [Double], rows: [Int], width: Int) -> [Double] {
-        var result = [Double]()
+    static func gather<T>(_ matrix: [T], rows: [Int], width: Int) -> [T] {
+        var result = [T]()
         result.reserveCapacity(rows.count * width)
         for r in rows { result += matrix[(r * width)..<((r + 1) * width)] }
         return result
