@@ -63,7 +63,7 @@ final class DualBoundTests: XCTestCase {
             let full = FastDualOptimizer().minimize(problem).values
             let leading = rows.map { fast[q].bounds[$0] }.max()!
             XCTAssertEqual(leading, rows.map { exact[q].bounds[$0] }.max()!, accuracy: 0.01 * max(1, abs(leading)))
-            // The same search in a different batch: the products round differently, and 300
+            // The same search in a different batch: the products round differently, and the
             // Adam steps carry that to about 1e-5 of the bound.
             XCTAssertEqual(leading, full.max()!, accuracy: 1e-4 * max(1, abs(leading)), "region \(q): the patch must not grow")
             for (r, j) in rows.enumerated() {
@@ -86,8 +86,9 @@ final class DualBoundTests: XCTestCase {
         }
     }
 
-    /// With goals, a row that meets its goal leaves the search and the others go on exactly
-    /// as if they were alone; a batch large enough to run as two halves gives the same values.
+    /// With goals, a row that meets its goal leaves the search (keeping its start, up to the
+    /// search's Float32 rounding) and the others go on exactly as if they were alone; a batch
+    /// large enough to run as two halves gives the same values.
     func testGoalsDropFinishedRowsWithoutChangingTheOthers() throws {
         var rng = SeededGenerator(seed: 14)
         let net = try randomNetwork([6, 10, 8, 3], seed: 302)
@@ -102,8 +103,10 @@ final class DualBoundTests: XCTestCase {
         let mixed = optimizer.minimize(problem, goals: goals)
         let start = problem.evaluate(multipliers: [Double](repeating: 0, count: k * net.hiddenCount)).values
         for r in 0..<k {
+            // A finished row keeps its start, which the search evaluated in Float32.
             let expected = r % 2 == 1 ? start[r] : all.values[r]
-            XCTAssertEqual(mixed.values[r], expected, accuracy: 1e-9 * max(1, abs(expected)), "row \(r)")
+            let tolerance = r % 2 == 1 ? 1e-5 : 1e-9
+            XCTAssertEqual(mixed.values[r], expected, accuracy: tolerance * max(1, abs(expected)), "row \(r)")
         }
         let even = Array(stride(from: 0, to: k, by: 2))
         let alone = optimizer.minimize(problem.rows(even))
