@@ -33,7 +33,6 @@ public struct InterferenceAnalysis: Sendable {
     public let network: Network
     public let box: InputBox
     public let margin: Double
-    public let optimizer: FastDualOptimizer
     /// At most this many exact LPs settle rows the first-order search could not prove. Off by
     /// default: retargeting the harmful patch (Unlearner) is cheaper than an LP per row and
     /// certified every point where the LPs did.
@@ -62,21 +61,19 @@ public struct InterferenceAnalysis: Sendable {
     public var proofBudget = 30_000
     /// Rows searched together: the search's working set grows with it (about 100 MB per 2,048).
     public var proofBatch = 4096
-    /// The joint search for gate-closure weights and multipliers, and the lengths of its
-    /// passes (each for the rows the previous ones left without a proof).
-    public var separation = SeparationOptimizer(steps: 200)
+    /// The joint search for gate-closure weights and multipliers (its learning rate), and the
+    /// lengths of its passes (each for the rows the previous ones left without a proof).
+    public var separation = SeparationOptimizer()
     public var stages = [100, 200]
 
     /// Re-evaluates proofs the way the verifier will, so nothing is claimed that it rejects.
     let rigorous: RigorousDualBound
 
-    public init(network: Network, box: InputBox, margin: Double,
-                optimizer: FastDualOptimizer = FastDualOptimizer(steps: 200)) throws(ModelError) {
+    public init(network: Network, box: InputBox, margin: Double) throws(ModelError) {
         self.rigorous = try RigorousDualBound(network: network, box: box)
         self.network = network
         self.box = box
         self.margin = margin
-        self.optimizer = optimizer
     }
 
     /// Worst-case contribution of a patch with offset d′ to (e_j − e_t)ᵀf̂ anywhere: its output

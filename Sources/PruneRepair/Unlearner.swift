@@ -101,8 +101,7 @@ public struct Unlearner: Sendable {
         }
 
         // C6: account for every other patch on each certified region; proofs may sharpen γ.
-        let analysis = try InterferenceAnalysis(network: network, box: box, margin: configuration.margin,
-                                            optimizer: FastDualOptimizer(steps: min(100, configuration.fastSteps)))
+        let analysis = try InterferenceAnalysis(network: network, box: box, margin: configuration.margin)
         let analysisStart = Date()
         // Each region claims that the labels of the forgotten points inside it lose to the target.
         var labelsInRegion = [ActivationPattern: [Int]]()
