@@ -83,14 +83,29 @@ public enum BLAS {
 /// certificate or a check rests on, Float32 for the trainer and for searches whose results are
 /// re-checked in Float64 (their products run about twice as fast).
 public protocol BLASScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+    /// The IEEE bit pattern's integer type (Double and Float already have the members).
+    associatedtype Bits: FixedWidthInteger & UnsignedInteger
+    var bitPattern: Bits { get }
+    init(bitPattern: Bits)
     /// C ← op(A) · op(B) + beta · C through the matching CBLAS routine.
     static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                      a: [Self], lda: Int, b: [Self], ldb: Int, beta: Self, c: inout [Self], ldc: Int)
+}
+
+extension BLASScalar {
     /// `upper` where g ≥ 0, else `lower`, chosen by bit masks instead of a branch: the signs of
     /// a box maximum's gradient are in no order, so a branch is mispredicted half the time.
-    static func corner(_ g: Self, lower: Self, upper: Self) -> Self
+    @inlinable
+    public static func corner(_ g: Self, lower: Self, upper: Self) -> Self {
+        let take: Bits = g >= 0 ? ~0 : 0
+        return Self(bitPattern: (upper.bitPattern & take) | (lower.bitPattern & ~take))
+    }
+
     /// +0 where `mask` is 0, else `value`: a fixed ReLU, by bit masks for the same reason.
-    static func masked(_ value: Self, by mask: Self) -> Self
+    @inlinable
+    public static func masked(_ value: Self, by mask: Self) -> Self {
+        Self(bitPattern: value.bitPattern & (mask == 0 ? 0 : ~0))
+    }
 }
 
 extension Double: BLASScalar {
@@ -98,33 +113,11 @@ extension Double: BLASScalar {
                             a: [Double], lda: Int, b: [Double], ldb: Int, beta: Double, c: inout [Double], ldc: Int) {
         BLAS.gemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
     }
-
-    @inlinable
-    public static func corner(_ g: Double, lower: Double, upper: Double) -> Double {
-        let take = UInt64(bitPattern: g >= 0 ? -1 : 0)
-        return Double(bitPattern: (upper.bitPattern & take) | (lower.bitPattern & ~take))
-    }
-
-    @inlinable
-    public static func masked(_ value: Double, by mask: Double) -> Double {
-        Double(bitPattern: value.bitPattern & UInt64(bitPattern: mask == 0 ? 0 : -1))
-    }
 }
 
 extension Float: BLASScalar {
     public static func gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
                             a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float, c: inout [Float], ldc: Int) {
         BLAS.gemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
-    }
-
-    @inlinable
-    public static func corner(_ g: Float, lower: Float, upper: Float) -> Float {
-        let take = UInt32(bitPattern: g >= 0 ? -1 : 0)
-        return Float(bitPattern: (upper.bitPattern & take) | (lower.bitPattern & ~take))
-    }
-
-    @inlinable
-    public static func masked(_ value: Float, by mask: Float) -> Float {
-        Float(bitPattern: value.bitPattern & UInt32(bitPattern: mask == 0 ? 0 : -1))
     }
 }

@@ -46,14 +46,10 @@ public struct PatternFixedLayers<Scalar: BLASScalar>: Sendable {
         if pre.count != k * n { pre = [Scalar](repeating: 0, count: k * n) }
         if logits.count != k * outputCount { logits = [Scalar](repeating: 0, count: k * outputCount) }
         // Hidden outputs ping-pong between two scratch buffers (moved out so they stay unique).
-        var current = scratch.take(0, count: k * max(widestHidden, outputCount))
-        var next = scratch.take(1, count: k * widestHidden)
-        defer {
-            scratch.restore(0, current)
-            scratch.restore(1, next)
+        scratch.withBuffers(k * max(widestHidden, outputCount), k * widestHidden, 0) { current, next, _ in
+            firstLayer(x, count: k, into: &current)
+            propagate(masks: masks, count: k, signed: signed, current: &current, next: &next, preactivations: &pre, logits: &logits)
         }
-        firstLayer(x, count: k, into: &current)
-        propagate(masks: masks, count: k, signed: signed, current: &current, next: &next, preactivations: &pre, logits: &logits)
     }
 
     /// Two passes at the same k points, under masks `a` and `b`: the first layer is the same
@@ -129,14 +125,10 @@ public struct PatternFixedLayers<Scalar: BLASScalar>: Sendable {
         precondition(v.count == k * outputCount, "output cotangents are not k × C")
         precondition(h == nil || h!.count == k * n, "hidden cotangents are not k × N")
         if result.count != k * featureCount { result = [Scalar](repeating: 0, count: k * featureCount) }
-        var current = scratch.take(0, count: k * max(widestHidden, outputCount))
-        var next = scratch.take(1, count: k * widestHidden)
-        defer {
-            scratch.restore(0, current)
-            scratch.restore(1, next)
+        scratch.withBuffers(k * max(widestHidden, outputCount), k * widestHidden, 0) { current, next, _ in
+            firstLayerCotangent(masks: masks, outputCotangents: v, count: k, hiddenCotangents: h, current: &current, next: &next)
+            pullFirstLayer(current, count: k, into: &result)
         }
-        firstLayerCotangent(masks: masks, outputCotangents: v, count: k, hiddenCotangents: h, current: &current, next: &next)
-        pullFirstLayer(current, count: k, into: &result)
     }
 
     /// pullback(a, ha) + pullback(b, hb) with zero logit cotangents: the two cotangents meet

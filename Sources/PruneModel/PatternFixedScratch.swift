@@ -23,7 +23,8 @@ public struct PatternFixedBuffers<Scalar: BLASScalar>: Sendable {
     }
 
     /// Runs `body` with buffers 0, 1 and 2 moved out (grown to the given counts), then puts
-    /// them back: the paired passes use all three.
+    /// them back: a pass ping-pongs between the first two, and the paired passes keep their
+    /// shared first layer in the third.
     @inlinable
     mutating func withBuffers<R>(_ count0: Int, _ count1: Int, _ count2: Int,
                                  _ body: (inout [Scalar], inout [Scalar], inout [Scalar]) -> R) -> R {

@@ -4,9 +4,10 @@ import PruneCore
 import PruneModel
 import PruneTestSupport
 
-/// The Float64 kernels and the mask-based passes must give bit for bit what the plain scalar
-/// loops and the pattern-based passes give: the optimisers' iterates, and so the certificates
-/// they produce, must not depend on which path computed them.
+/// The kernels (generic; tested here in Float64, which every bound uses) and the mask-based
+/// passes must give bit for bit what the plain scalar loops and the pattern-based passes give:
+/// the optimisers' iterates, and so the certificates they produce, must not depend on which
+/// path computed them.
 final class MaskKernelsTests: XCTestCase {
     /// Bits of a value, every NaN alike (payloads are not part of the contract).
     func bits(_ x: Double) -> UInt64 { x.isNaN ? Double.nan.bitPattern : x.bitPattern }
@@ -56,6 +57,24 @@ final class MaskKernelsTests: XCTestCase {
             XCTAssertEqual(m.map(bits), m0.map(bits), "count \(count)")
             XCTAssertEqual(v.map(bits), v0.map(bits), "count \(count)")
         }
+    }
+
+    /// The bit-mask selects of the kernels give what their branches give, in both precisions:
+    /// `masked` is +0 where the mask is 0 (whatever the value's sign) and the value itself
+    /// elsewhere; `corner` takes the upper bound at g ≥ 0 (−0 included) and the lower one below.
+    func testBitMaskSelectsMatchTheirBranchesInBothPrecisions() {
+        func check<T: BLASScalar>(_: T.Type) {
+            let values: [T] = [3.5, -2, 0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude]
+            for value in values {
+                XCTAssertEqual(T.masked(value, by: 0).bitPattern, T(0).bitPattern, "\(T.self) \(value) masked")
+                XCTAssertEqual(T.masked(value, by: 1).bitPattern, value.bitPattern, "\(T.self) \(value) kept")
+                let (lower, upper): (T, T) = (-1.25, 2.5)
+                XCTAssertEqual(T.corner(value, lower: lower, upper: upper), value >= 0 ? upper : lower, "\(T.self) \(value) corner")
+            }
+            XCTAssertEqual(T.masked(.nan, by: 0).bitPattern, T(0).bitPattern, "\(T.self) NaN masked")
+        }
+        check(Double.self)
+        check(Float.self)
     }
 
     func testBoxMaximumMatchesTheScalarLoop() {

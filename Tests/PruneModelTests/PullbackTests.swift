@@ -142,4 +142,47 @@ final class PullbackTests: XCTestCase {
             }
         }
     }
+
+    /// The Float32 layers (the searches' precision) give the Float64 passes' values to within
+    /// Float32 rounding, for one mask row or one per row, and the same zero pattern: a masked
+    /// entry is +0 in both.
+    func testFloat32PassesFollowTheFloat64Passes() throws {
+        var rng = SeededGenerator(seed: 13)
+        for trial in 0..<8 {
+            let depth = 1 + trial % 3
+            let sizes = [4 + rng.index(below: 6)] + (0..<depth).map { _ in 3 + rng.index(below: 8) } + [2 + rng.index(below: 4)]
+            let net = try randomNetwork(sizes, &rng)
+            let (k, n) = (1 + rng.index(below: 7), net.hiddenCount)
+            let point = { (rng: inout SeededGenerator) in (0..<sizes[0]).map { _ in rng.unit() } }
+            let a = try (0..<(trial % 2 == 0 ? 1 : k)).map { _ in try net.activationPattern(at: point(&rng)) }
+            let b = try (0..<k).map { _ in try net.activationPattern(at: point(&rng)) }
+            let x = (0..<k).flatMap { _ in point(&rng) }
+            let ha = (0..<(k * n)).map { _ in rng.normal() }, hb = (0..<(k * n)).map { _ in rng.normal() }
+
+            var scratch = PatternFixedScratch()
+            var preA = [Double](), preB = [Double](), sum = [Double]()
+            net.patternFixedForwardPair(masks: PatternMasks(a, width: n), PatternMasks(b, width: n), features: x, count: k,
+                                        signed: true, preactivations: &preA, &preB, scratch: &scratch)
+            net.pullbackSum(masks: PatternMasks(a, width: n), hiddenCotangents: ha, PatternMasks(b, width: n), hiddenCotangents: hb,
+                            count: k, into: &sum, scratch: &scratch)
+
+            let single = PatternFixedLayers<Float>(rounding: net)
+            let (fa, fb) = (PatternMaskRows<Float>(a, width: n), PatternMaskRows<Float>(b, width: n))
+            var floats = PatternFixedBuffers<Float>()
+            var preA32 = [Float](), preB32 = [Float](), sum32 = [Float]()
+            single.forwardPair(masks: fa, fb, features: x.map { Float($0) }, count: k, signed: true,
+                               preactivations: &preA32, &preB32, scratch: &floats)
+            single.pullbackSum(masks: fa, hiddenCotangents: ha.map { Float($0) }, fb, hiddenCotangents: hb.map { Float($0) },
+                               count: k, into: &sum32, scratch: &floats)
+            for (exact, rounded) in [(preA, preA32), (preB, preB32), (sum, sum32)] {
+                XCTAssertEqual(exact.count, rounded.count, "trial \(trial)")
+                let scale = exact.map(abs).max() ?? 1
+                for i in exact.indices {
+                    XCTAssertEqual(Double(rounded[i]), exact[i], accuracy: 1e-5 * max(1, scale), "trial \(trial) entry \(i)")
+                }
+            }
+            // Rows past the first layer are masked identically: +0 wherever Float64 has a zero.
+            for i in preA.indices where preA[i] == 0 { XCTAssertEqual(preA32[i].bitPattern & 0x7FFF_FFFF, 0, "trial \(trial)") }
+        }
+    }
 }
