@@ -113,15 +113,8 @@ final class PullbackTests: XCTestCase {
     func testPairedPassesEqualSeparatePasses() throws {
         var rng = SeededGenerator(seed: 12)
         for trial in 0..<12 {
-            let depth = 1 + trial % 3
-            let sizes = [3 + rng.index(below: 6)] + (0..<depth).map { _ in 2 + rng.index(below: 8) } + [2 + rng.index(below: 4)]
-            let net = try randomNetwork(sizes, &rng)
-            let k = 1 + rng.index(below: 7)
-            let point = { (rng: inout SeededGenerator) in (0..<sizes[0]).map { _ in rng.unit() } }
-            let a = try (0..<(trial % 2 == 0 ? 1 : k)).map { _ in try net.activationPattern(at: point(&rng)) }
-            let b = try (0..<k).map { _ in try net.activationPattern(at: point(&rng)) }
+            let (net, k, a, b, x) = try pairedCase(trial: trial, inputs: 3, narrowest: 2, &rng)
             let (ma, mb) = (PatternMasks(a, width: net.hiddenCount), PatternMasks(b, width: net.hiddenCount))
-            let x = (0..<k).flatMap { _ in point(&rng) }
             var scratch = PatternFixedScratch()
             var preA = [Double](), preB = [Double](), logits = [Double](), alone = [Double]()
             net.patternFixedForwardPair(masks: ma, mb, features: x, count: k, signed: true,
@@ -149,14 +142,8 @@ final class PullbackTests: XCTestCase {
     func testFloat32PassesFollowTheFloat64Passes() throws {
         var rng = SeededGenerator(seed: 13)
         for trial in 0..<8 {
-            let depth = 1 + trial % 3
-            let sizes = [4 + rng.index(below: 6)] + (0..<depth).map { _ in 3 + rng.index(below: 8) } + [2 + rng.index(below: 4)]
-            let net = try randomNetwork(sizes, &rng)
-            let (k, n) = (1 + rng.index(below: 7), net.hiddenCount)
-            let point = { (rng: inout SeededGenerator) in (0..<sizes[0]).map { _ in rng.unit() } }
-            let a = try (0..<(trial % 2 == 0 ? 1 : k)).map { _ in try net.activationPattern(at: point(&rng)) }
-            let b = try (0..<k).map { _ in try net.activationPattern(at: point(&rng)) }
-            let x = (0..<k).flatMap { _ in point(&rng) }
+            let (net, k, a, b, x) = try pairedCase(trial: trial, inputs: 4, narrowest: 3, &rng)
+            let n = net.hiddenCount
             let ha = (0..<(k * n)).map { _ in rng.normal() }, hb = (0..<(k * n)).map { _ in rng.normal() }
 
             var scratch = PatternFixedScratch()
@@ -184,5 +171,20 @@ final class PullbackTests: XCTestCase {
             // Rows past the first layer are masked identically: +0 wherever Float64 has a zero.
             for i in preA.indices where preA[i] == 0 { XCTAssertEqual(preA32[i].bitPattern & 0x7FFF_FFFF, 0, "trial \(trial)") }
         }
+    }
+
+    /// A random network (`inputs` + 0–5 inputs, 1 to 3 hidden layers by trial of `narrowest`
+    /// + 0–7 units), k points, and two pattern sets at random points: one pattern for every
+    /// row on even trials, one per row on odd ones.
+    func pairedCase(trial: Int, inputs: Int, narrowest: Int, _ rng: inout SeededGenerator) throws
+        -> (net: Network, k: Int, a: [ActivationPattern], b: [ActivationPattern], x: [Double]) {
+        let depth = 1 + trial % 3
+        let sizes = [inputs + rng.index(below: 6)] + (0..<depth).map { _ in narrowest + rng.index(below: 8) } + [2 + rng.index(below: 4)]
+        let net = try randomNetwork(sizes, &rng)
+        let k = 1 + rng.index(below: 7)
+        let point = { (rng: inout SeededGenerator) in (0..<sizes[0]).map { _ in rng.unit() } }
+        let a = try (0..<(trial % 2 == 0 ? 1 : k)).map { _ in try net.activationPattern(at: point(&rng)) }
+        let b = try (0..<k).map { _ in try net.activationPattern(at: point(&rng)) }
+        return (net, k, a, b, (0..<k).flatMap { _ in point(&rng) })
     }
 }
