@@ -1,9 +1,10 @@
 /// Element-wise kernels of the pattern-fixed passes and the dual-bound optimisers, the loops
 /// between their matrix products, in Float64 or Float32: generic and inlinable, so each caller
-/// gets them specialised to its type, but never inlined, so each compiles as a loop of its own. Patterns arrive as flat per-row 0/1 masks (or ±1
-/// signs); a mask of one row (`maskRows == 1`) applies to every row. They run over raw buffers
-/// (bounds checked once per call) and keep each element's arithmetic, and each sum's order,
-/// exactly as written, so results do not depend on which code path computed them.
+/// gets them specialised to its type, but never inlined, so each compiles as a loop of its own
+/// (inlined into large callers they ran slower). Patterns arrive as flat per-row 0/1 masks (or
+/// ±1 signs); a mask of one row (`maskRows == 1`) applies to every row. They run over raw
+/// buffers (bounds checked once per call) and keep each element's arithmetic, and each sum's
+/// order, exactly as written, so results do not depend on which code path computed them.
 public enum MaskKernels {
     /// Each row z (width `width`) of `values` written to `parts` as [max(z, 0), max(−z, 0)]
     /// (width 2·width): a row's violations of any pattern, picked by a product with 0/1
