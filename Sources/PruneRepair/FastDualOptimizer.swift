@@ -54,7 +54,9 @@ public struct FastDualOptimizer: Sendable {
         guard n > 0, k > 0 else { return (bestValues.map { Double($0) }, bestY.map { Double($0) }) }
         // Rows still searched, by their index in `problem`; `local` holds just these rows.
         var active = Array(0..<k)
-        let (beta1, beta2, eps): (T, T, T) = (0.9, 0.999, 1e-12)
+        // Adam's constants in Float64; the bias corrections are computed from them in Float64 too.
+        let (b1, b2) = (0.9, 0.999)
+        let (beta1, beta2, eps) = (T(b1), T(b2), T(1e-12))
         for step in 1...max(1, steps) {
             if let goals {
                 let open = active.indices.filter { Double(bestValues[active[$0]]) > goals[active[$0]] }
@@ -74,7 +76,7 @@ public struct FastDualOptimizer: Sendable {
             local.slackGradient(workspace: &workspace)
             // Cosine decay keeps late steps small enough to settle near the optimum.
             let lr = T(learningRate * 0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(max(1, steps)))))
-            let c1 = T(1 - pow(0.9, Double(step))), c2 = T(1 - pow(0.999, Double(step)))
+            let c1 = T(1 - pow(b1, Double(step))), c2 = T(1 - pow(b2, Double(step)))
             MaskKernels.projectedAdamStep(weights: &y, first: &first, second: &second, gradient: workspace.slacks,
                                           learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,
                                           lower: 0, upper: .infinity)

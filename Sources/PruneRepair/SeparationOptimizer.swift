@@ -59,7 +59,7 @@ public struct SeparationOptimizer: Sendable {
             for i in 0..<n1 where sigma[r * n + i] != sign[r * n + i] { w[r * n + i] = 1; y[r * n + i] = 1 }
         }
         let zeros = [T](repeating: 0, count: k * m)
-        var memberAtZero = [T](), regionAtZero = [T](), logits = [T](), scratch = PatternFixedBuffers<T>()
+        var memberAtZero = [T](), regionAtZero = [T](), scratch = PatternFixedBuffers<T>()
         layers.forwardPair(masks: memberMasks, regionMasks, features: zeros, count: k, signed: false,
                            preactivations: &memberAtZero, &regionAtZero, scratch: &scratch)
         let lower = box.lower.map { T($0) }, upper = box.upper.map { T($0) }
@@ -83,7 +83,9 @@ public struct SeparationOptimizer: Sendable {
         var best = values, bestW = w, bestY = y
         let targets = goals.map { T($0) }
         var firstW = [T](repeating: 0, count: k * n), secondW = firstW, firstY = firstW, secondY = firstW
-        let (beta1, beta2, eps): (T, T, T) = (0.9, 0.999, 1e-12)
+        // Adam's constants in Float64; the bias corrections are computed from them in Float64 too.
+        let (b1, b2) = (0.9, 0.999)
+        let (beta1, beta2, eps) = (T(b1), T(b2), T(1e-12))
         for step in 1...max(1, steps) {
             if zip(best, targets).allSatisfy({ $0 <= $1 }) { break }
             // ∂U/∂ω_i = σ′_i z′_i(x*), ∂U/∂y_i = s_i z_{π,i}(x*) at the current corner.
@@ -95,7 +97,7 @@ public struct SeparationOptimizer: Sendable {
             // (931 rows): 100 steps proved 833 with (1 − t/T)³, 800 with ⁴, 744 with ², and 514
             // with the cosine decay the certificates use; 150 cosine steps proved 890.
             let lr = T(learningRate * pow(1 - Double(step - 1) / Double(max(1, steps)), 3))
-            let c1 = T(1 - pow(0.9, Double(step))), c2 = T(1 - pow(0.999, Double(step)))
+            let c1 = T(1 - pow(b1, Double(step))), c2 = T(1 - pow(b2, Double(step)))
             MaskKernels.projectedAdamStep(weights: &w, first: &firstW, second: &secondW, gradient: gradientW,
                                           learningRate: lr, beta1: beta1, beta2: beta2, epsilon: eps, c1: c1, c2: c2,
                                           lower: 0, upper: 1)
